@@ -1,0 +1,93 @@
+"""Atomic output files: write a temporary file beside the target, then rename.
+
+A failure at any point leaves the previous file intact and no temporary file
+behind; an output path equal to an input is refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import OutputError
+
+# Paths read in this process; an output may never overwrite one of them.
+_INPUTS: set[Path] = set()
+
+
+def register_input(path: str | os.PathLike[str]) -> None:
+    """Remember *path* as an input, so that no output can replace it."""
+    try:
+        _INPUTS.add(Path(path).resolve())
+    except OSError:
+        pass
+
+
+def check_output_path(path: str | os.PathLike[str]) -> Path:
+    """Refuse an output path whose folder is missing or that is one of the inputs.
+
+    :returns: the resolved path.
+    :raises OutputError: with a plain-language reason.
+    """
+    target = Path(path)
+    resolved = target.resolve()
+    if resolved in _INPUTS:
+        raise OutputError(
+            f"refusing to write {target}: it is one of the input files",
+            hint="Choose another output path; imhgraph never overwrites its inputs.",
+        )
+    if resolved.is_dir():
+        raise OutputError(f"cannot write {target}: it is a folder", hint="Name a file.")
+    parent = resolved.parent
+    if not parent.is_dir():
+        raise OutputError(
+            f"cannot write {target}: the folder {parent} does not exist",
+            hint="Create the folder first, or choose another path.",
+        )
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"cannot write {target}: no permission to write in {parent}")
+    return resolved
+
+
+def write_atomic(path: str | os.PathLike[str], content: str | bytes | Iterable[str]) -> Path:
+    """Write *content* (text is UTF-8) to *path* atomically and return the resolved path.
+
+    *content* may be an iterable of text chunks, for outputs too large to hold at once.
+    """
+    target = check_output_path(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if isinstance(content, bytes):
+                handle.write(content)
+            elif isinstance(content, str):
+                handle.write(content.encode("utf-8"))
+            else:
+                for chunk in content:
+                    handle.write(chunk.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        if target.exists():
+            # Keep the mode of the file being replaced (mkstemp creates 0600).
+            os.chmod(tmp_name, target.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp_name, 0o666 & ~umask)
+        os.replace(tmp_name, target)
+    except OSError as exc:
+        _remove_quietly(tmp_name)
+        raise OutputError(f"could not write {path}: {exc.strerror or exc}") from exc
+    except BaseException:
+        _remove_quietly(tmp_name)
+        raise
+    return target
+
+
+def _remove_quietly(name: str) -> None:
+    try:
+        os.unlink(name)
+    except OSError:
+        pass

@@ -1,0 +1,183 @@
+"""The command line: global options, lazy command loading, and errors mapped to exit codes.
+
+Each command lives in ``imhgraph/commands/NAME.py`` as a thin click command that
+parses options, calls one library function and renders its result. Commands are
+imported only when used (or when ``--help`` lists them), so start-up stays fast.
+Exit codes: 0 success, 1 a finding, 2 unusable input or usage, 3 a bug in imhgraph.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+#: command name → module under imhgraph.commands (each exposes ``command``).
+COMMANDS: dict[str, str] = {
+    "validate": "validate",
+    "export": "export",
+    "stats": "stats",
+}
+
+EXIT_BUG = 3
+
+
+@dataclass
+class AppState:
+    """What the global options said; opens the backend on first use and closes it at exit."""
+
+    data: tuple[Path, ...] = ()
+    store: Path | None = None
+    endpoint: str | None = None
+    timeout: float = 30.0
+    debug: bool = False
+    options: dict[str, Any] = field(default_factory=dict)
+    _backend: Any = None
+
+    def backend(self) -> Any:
+        """The :class:`~imhgraph.stores.Backend` the global options describe (opened once)."""
+        if self._backend is None:
+            from .stores import BackendSpec
+
+            spec = BackendSpec(self.data, self.store, self.endpoint, self.timeout, self.options)
+            self._backend = spec.open()
+        return self._backend
+
+    def close(self) -> None:
+        """Close the backend if one was opened."""
+        if self._backend is not None:
+            self._backend.close()
+            self._backend = None
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when the command is needed, and that
+    turns every :class:`~imhgraph.errors.ImhgraphError` into a message and an exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        return importlib.import_module(f"imhgraph.commands.{module}").command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(COMMANDS), n=3, cutoff=0.5)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            ctx.fail(f"No such command {name!r}.{hint} See `imhgraph --help`.")
+        return super().resolve_command(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        state: AppState = ctx.ensure_object(AppState)
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except click.exceptions.Abort:
+            raise
+        except Exception as exc:  # noqa: BLE001 — the one place errors become exit codes
+            raise click.exceptions.Exit(report_exception(exc, debug=state.debug)) from None
+        finally:
+            state.close()
+
+
+def report_exception(exc: BaseException, *, debug: bool) -> int:
+    """Print *exc* for a person and return the exit code: a user's mistake in one or two
+    plain lines (exit 2 or its own code); a bug with its traceback (exit 3)."""
+    from .errors import ImhgraphError
+
+    if isinstance(exc, ImhgraphError):
+        click.echo(f"error [{exc.code}]: {exc.message}", err=True)
+        if exc.hint:
+            click.echo(f"hint: {exc.hint}", err=True)
+        if debug:
+            traceback.print_exception(exc, file=sys.stderr)
+        return exc.exit_code
+    if isinstance(exc, BrokenPipeError):
+        return 0
+    if isinstance(exc, KeyboardInterrupt):
+        click.echo("interrupted", err=True)
+        return 130
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    else:
+        frames = traceback.format_exception(exc, limit=-2)
+        click.echo("".join(frames).rstrip(), err=True)
+        click.echo("(run with --debug for the full traceback)", err=True)
+    click.echo(
+        f"error [IMH999]: internal error in imhgraph: {type(exc).__name__}: {exc}. "
+        "This is a bug; please report it with the command you ran.",
+        err=True,
+    )
+    return EXIT_BUG
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="Turtle, JSON-LD or N-Triples file or folder to load instead of the bundled data "
+    "(repeatable). The ontology and topic scheme are always loaded.",
+)
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="A persistent on-disk Oxigraph store (no server). With --data: load the files into it.",
+)
+@click.option("--endpoint", metavar="URL", help="A SPARQL 1.1 query endpoint to use instead of local files.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for an endpoint before giving up.",
+)
+@click.option("--debug", is_flag=True, help="Show full tracebacks.")
+@click.version_option(package_name="imhgraph", prog_name="imhgraph")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    data: tuple[Path, ...],
+    store: Path | None,
+    endpoint: str | None,
+    timeout: float,
+    debug: bool,
+) -> None:
+    """imhgraph: a knowledge graph of Infant Mental Health specialist training.
+
+    Programs, the organizations behind them, the topics they teach and the
+    credentials they lead to, validated with SHACL and queried with SPARQL.
+    Exit codes: 0 success, 1 a finding (violations, gaps), 2 unusable input or
+    usage, 3 a bug in imhgraph.
+    """
+    if endpoint and (store or data):
+        raise click.UsageError("--endpoint cannot be combined with --store or --data.")
+    ctx.obj = AppState(data=data, store=store, endpoint=endpoint, timeout=timeout, debug=debug)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="imhgraph")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

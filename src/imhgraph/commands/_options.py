@@ -1,0 +1,62 @@
+"""Options and helpers shared by the commands: one ``--format`` choice, ``--output``, emitting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+TABLE_FORMATS = ("table", "csv", "tsv", "markdown", "json")
+
+
+def format_option(choices: Sequence[str] = TABLE_FORMATS, default: str | None = None) -> Callable[[F], F]:
+    """``--format`` with *choices* (the first is the default unless *default* is given)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default or choices[0],
+        show_default=True,
+        help="Output format.",
+    )
+
+
+def output_option(help_text: str = "Write to FILE (atomically) instead of standard output.") -> Callable[[F], F]:
+    """``--output FILE``."""
+    return click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help=help_text)
+
+
+def state(ctx: click.Context) -> Any:
+    """The :class:`~imhgraph.cli.AppState` of this run."""
+    return ctx.find_root().obj
+
+
+def backend(ctx: click.Context) -> Any:
+    """The backend the global options describe."""
+    return state(ctx).backend()
+
+
+def emit(text: str | Iterable[str], output: Path | None = None, *, announce: bool = True) -> None:
+    """Print *text*, or write it atomically to *output* and say where (on standard error)."""
+    if output is not None:
+        from imhgraph.atomic import write_atomic
+
+        path = write_atomic(output, text)
+        if announce:
+            click.echo(f"wrote {path}", err=True)
+        return
+    if isinstance(text, str):
+        click.echo(text, nl=False)
+    else:
+        for chunk in text:
+            click.echo(chunk, nl=False)
+
+
+def finish(code: int) -> None:
+    """Exit with *code* (through click, so that cleanup runs)."""
+    if code:
+        raise click.exceptions.Exit(code)

@@ -1,0 +1,129 @@
+"""Turning what users type into IRIs, and IRIs back into names.
+
+Every command accepts a short ID (``erikson-imh-certificate``), a full IRI, a
+``prefix:local`` name or the exact label (case-insensitive). Unknown IDs raise
+:class:`~imhgraph.errors.UnknownIdError` with the closest matches.
+"""
+
+from __future__ import annotations
+
+import difflib
+from functools import cache
+
+from rdflib import URIRef
+
+from .errors import UnknownIdError
+from .namespaces import IMH, expand, short_id
+from .resources import queries_dir
+from .stores import Backend
+
+#: kind (as users say it) → the class whose members it names.
+KIND_CLASSES: dict[str, URIRef] = {
+    "org": IMH.Organization,
+    "program": IMH.TrainingProgram,
+    "credential": IMH.Credential,
+    "topic": IMH.Topic,
+    "profession": IMH.Profession,
+    "education": IMH.EducationLevel,
+}
+
+#: how each kind is named in messages.
+KIND_NAMES: dict[str, str] = {
+    "org": "organization",
+    "program": "program",
+    "credential": "credential",
+    "topic": "topic",
+    "profession": "profession",
+    "education": "education level",
+}
+
+
+@cache
+def internal_query(name: str) -> str:
+    """The text of ``queries/internal/NAME.rq``."""
+    return (queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def members(backend: Backend, kind: str) -> dict[URIRef, str]:
+    """Every resource of *kind* with its label (the short ID where it has none), sorted by ID."""
+    key = f"members:{kind}"
+    if key not in backend.memo:
+        result = backend.select(internal_query("members"), {"class": KIND_CLASSES[kind]})
+        found: dict[URIRef, str] = {}
+        for resource, label in result.rows:
+            iri = URIRef(str(resource))
+            text = str(label) if label is not None else ""
+            # Several labels (languages): keep the smallest, so the choice is stable.
+            if iri not in found or (text and (not found[iri] or text < found[iri])):
+                found[iri] = text
+        backend.memo[key] = {
+            iri: (found[iri] or short_id(iri)) for iri in sorted(found, key=short_id)
+        }
+    return backend.memo[key]
+
+
+def resolve(backend: Backend, kind: str, given: str) -> URIRef:
+    """The IRI of the resource of *kind* that *given* names.
+
+    :param given: short ID, full IRI, ``prefix:local`` or exact label.
+    :raises UnknownIdError: nothing of that kind matches; carries the closest IDs.
+    """
+    candidates = members(backend, kind)
+    text = given.strip()
+    by_id = {short_id(iri): iri for iri in candidates}
+    if text in by_id:
+        return by_id[text]
+    full = expand(text)
+    if URIRef(full) in candidates:
+        return URIRef(full)
+    folded = text.casefold()
+    by_label = [iri for iri, label in candidates.items() if label.casefold() == folded]
+    if len(by_label) == 1:
+        return by_label[0]
+    by_local = [iri for iri in candidates if _local_name(iri) == text]
+    if len(by_local) == 1:
+        return by_local[0]
+    raise UnknownIdError(KIND_NAMES[kind], given, suggest(candidates, text))
+
+
+def resolve_many(backend: Backend, kind: str, given: list[str] | tuple[str, ...]) -> list[URIRef]:
+    """:func:`resolve` for each of *given*, in order, without duplicates."""
+    seen: dict[URIRef, None] = {}
+    for text in given:
+        seen[resolve(backend, kind, text)] = None
+    return list(seen)
+
+
+def suggest(candidates: dict[URIRef, str], text: str, n: int = 3) -> list[str]:
+    """Up to *n* short IDs closest to *text*, by ID or by label."""
+    ids = {short_id(iri): iri for iri in candidates}
+    close = difflib.get_close_matches(text, list(ids), n=n, cutoff=0.5)
+    labels = {label.casefold(): short_id(iri) for iri, label in candidates.items()}
+    for label in difflib.get_close_matches(text.casefold(), list(labels), n=n, cutoff=0.5):
+        if labels[label] not in close:
+            close.append(labels[label])
+    if not close:
+        lowered = text.casefold()
+        close = [i for i in ids if lowered and lowered in i.casefold()][:n]
+    return close[:n]
+
+
+def labels(backend: Backend) -> dict[str, str]:
+    """IRI → name for every named resource (the smallest name where there are several)."""
+    if "labels" not in backend.memo:
+        found: dict[str, str] = {}
+        for resource, label in backend.select(internal_query("labels")).rows:
+            key, text = str(resource), str(label)
+            if key not in found or text < found[key]:
+                found[key] = text
+        backend.memo["labels"] = found
+    return backend.memo["labels"]
+
+
+def label_of(backend: Backend, iri: str) -> str:
+    """The name of *iri*, or its short ID where it has none."""
+    return labels(backend).get(str(iri), short_id(str(iri)))
+
+
+def _local_name(iri: str) -> str:
+    return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]

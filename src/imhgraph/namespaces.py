@@ -1,0 +1,95 @@
+"""Namespaces, prefixes and the mapping between short IDs and IRIs.
+
+Every instance IRI is ``https://w3id.org/imhgraph/{kind}/{slug}``; the slug is
+the short ID users type. Other IRIs are shortened to ``prefix:local`` where a
+known prefix applies.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
+
+BASE: Final = "https://w3id.org/imhgraph/"
+IMH: Final = Namespace(BASE + "ontology#")
+SCHEMA: Final = Namespace("https://schema.org/")
+CETERMS: Final = Namespace("https://purl.org/ctdl/terms/")
+CEASN: Final = Namespace("https://purl.org/ctdlasn/terms/")
+SHAPES: Final = Namespace(BASE + "shapes#")
+
+KINDS: Final = ("org", "program", "credential", "topic", "profession", "education")
+TOPIC_SCHEME: Final = URIRef(BASE + "topic/scheme")
+ONTOLOGY_IRI: Final = URIRef(BASE + "ontology")
+
+#: prefix → namespace, in the order they are bound on every graph.
+PREFIXES: Final[dict[str, str]] = {
+    "imh": str(IMH),
+    **{kind: f"{BASE}{kind}/" for kind in KINDS},
+    "schema": str(SCHEMA),
+    "ceterms": str(CETERMS),
+    "ceasn": str(CEASN),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "sh": str(SH),
+    "imhsh": str(SHAPES),
+}
+
+# Longest namespace first, so that ``…/topic/`` wins over a shorter match.
+_BY_LENGTH: Final = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def bind_all(graph: Graph) -> Graph:
+    """Bind the project's prefixes on *graph* (replacing rdflib's defaults) and return it."""
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, Namespace(ns), override=True, replace=True)
+    return graph
+
+
+def iri_for(kind: str, slug: str) -> URIRef:
+    """The IRI of the instance of *kind* with short ID *slug*."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    return URIRef(f"{BASE}{kind}/{slug}")
+
+
+def kind_of(iri: str) -> str | None:
+    """The instance kind of *iri* (``program``, ``topic`` …) or None for other IRIs."""
+    if iri.startswith(BASE):
+        head, sep, _ = iri[len(BASE):].partition("/")
+        if sep and head in KINDS:
+            return head
+    return None
+
+
+def short_id(iri: str) -> str:
+    """The short form users see: the slug for instances, ``prefix:local`` for known vocabularies,
+    otherwise the IRI itself."""
+    kind = kind_of(iri)
+    if kind is not None:
+        return iri[len(BASE) + len(kind) + 1:]
+    for prefix, ns in _BY_LENGTH:
+        if iri.startswith(ns) and len(iri) > len(ns):
+            local = iri[len(ns):]
+            if all(c.isalnum() or c in "-_." for c in local):
+                return f"{prefix}:{local}"
+    return iri
+
+
+def expand(curie_or_iri: str) -> str:
+    """Expand ``prefix:local`` with a known prefix; anything else is returned unchanged."""
+    prefix, sep, local = curie_or_iri.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return curie_or_iri
+
+
+def sparql_prefixes() -> str:
+    """PREFIX declarations for every known prefix, for ad-hoc queries."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

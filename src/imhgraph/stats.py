@@ -1,0 +1,60 @@
+"""Counts of what the graph holds, and the sources behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .ids import internal_query
+from .render import Table
+from .stores import Backend
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Counts of programs, organizations, credentials, topics, professions, sources and triples."""
+
+    counts: dict[str, int]
+    triples: int
+    backend: str
+    origin: list[str] = field(default_factory=list)
+    sources: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        """Stable-keyed JSON for scripts."""
+        return {
+            "backend": self.backend,
+            "triples": self.triples,
+            "counts": self.counts,
+            "origin": self.origin,
+            "sources": [{"iri": iri, "title": title, "resources": n} for iri, title, n in self.sources],
+        }
+
+    def tables(self) -> list[Table]:
+        """Two tables: the counts, then the sources with how many resources cite each."""
+        counts = Table(
+            ["what", "count"],
+            [[k, v] for k, v in self.counts.items()] + [["triples", self.triples]],
+            title=f"imhgraph data ({self.backend}: {len(self.origin)} "
+            f"{'file' if len(self.origin) == 1 else 'files'})"
+            if self.backend == "memory"
+            else f"imhgraph data ({self.backend}: {', '.join(self.origin)})",
+        )
+        sources = Table(
+            ["source", "title", "cited by"],
+            [[iri, title, n] for iri, title, n in self.sources],
+            title="Sources",
+        )
+        return [counts, sources]
+
+
+def stats(backend: Backend) -> Stats:
+    """Gather the counts and sources of the graph behind *backend*."""
+    row = backend.select(internal_query("stats")).rows[0]
+    names = ("organizations", "programs", "credentials", "topics", "professions", "sources")
+    counts = {name: int(value) if value is not None else 0 for name, value in zip(names, row)}
+    sources = []
+    for source, title, n in backend.select(internal_query("sources")).rows:
+        sources.append((str(source), str(title) if title is not None else "", int(n)))
+    sources.sort(key=lambda s: (-s[2], s[0]))
+    return Stats(counts, backend.triple_count(), backend.kind, list(backend.origin), sources)
+

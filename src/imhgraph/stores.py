@@ -1,0 +1,228 @@
+"""Where the graph lives, behind one interface: :class:`Backend`.
+
+* memory (default): an in-memory Oxigraph store filled from the bundled or ``--data`` files;
+* ``--store DIR``: an on-disk Oxigraph store;
+* ``--endpoint URL``: a SPARQL 1.1 endpoint (see :mod:`imhgraph.endpoint`).
+
+Every command talks SPARQL to a backend, so the same query gives the same answer on
+each. Results come back as rdflib terms so the rest of the library is backend-blind.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .namespaces import bind_all
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+@dataclass(frozen=True)
+class SelectResult:
+    """The answer to a SELECT: variable names and rows of rdflib terms (None where unbound)."""
+
+    variables: tuple[str, ...]
+    rows: list[tuple[Node | None, ...]]
+
+    def dicts(self) -> Iterator[dict[str, Node | None]]:
+        """The rows as dicts keyed by variable name."""
+        for row in self.rows:
+            yield dict(zip(self.variables, row))
+
+    def column(self, name: str) -> list[Node | None]:
+        """The values of one variable, in row order."""
+        i = self.variables.index(name)
+        return [row[i] for row in self.rows]
+
+
+@dataclass
+class Backend(ABC):
+    """A place that answers SPARQL over the whole graph (vocabulary + data)."""
+
+    #: "memory", "store" or "endpoint"; shown by ``stats``.
+    kind: str = "memory"
+    #: human-readable description of where the data came from (files, store folder, URL).
+    origin: list[str] = field(default_factory=list)
+    #: per-backend memo for lookups that do not change while it is open (labels, ID indexes).
+    memo: dict[str, Any] = field(default_factory=dict)
+
+    @abstractmethod
+    def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
+        """Run a SELECT; *bindings* pre-bind variables (by the engine, never by text pasting)."""
+
+    @abstractmethod
+    def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
+        """Run an ASK."""
+
+    @abstractmethod
+    def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> Graph:
+        """Run a CONSTRUCT or DESCRIBE and return the triples as an rdflib Graph."""
+
+    @abstractmethod
+    def graph(self) -> Graph:
+        """The whole graph as an rdflib Graph (for SHACL validation and export)."""
+
+    def triple_count(self) -> int:
+        """How many triples the graph holds."""
+        result = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        value = result.rows[0][0] if result.rows else None
+        return int(value) if value is not None else 0
+
+    def close(self) -> None:
+        """Release what the backend holds (files, connections)."""
+
+
+class OxigraphBackend(Backend):
+    """An Oxigraph store, in memory or on disk; all SPARQL runs in Oxigraph."""
+
+    def __init__(self, store: ox.Store, *, kind: str = "memory", origin: Sequence[str] = ()) -> None:
+        super().__init__(kind=kind, origin=list(origin))
+        self.store = store
+
+    def _run(self, query: str, bindings: Mapping[str, Node] | None) -> Any:
+        substitutions = (
+            {ox.Variable(name): from_rdflib(value) for name, value in bindings.items()}
+            if bindings
+            else None
+        )
+        return self.store.query(query, substitutions=substitutions)
+
+    def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
+        solutions = self._run(query, bindings)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise TypeError("select() needs a SELECT query")
+        variables = tuple(v.value for v in solutions.variables)
+        rows = [tuple(to_rdflib(term) for term in solution) for solution in solutions]
+        return SelectResult(variables, rows)
+
+    def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
+        answer = self._run(query, bindings)
+        if not isinstance(answer, ox.QueryBoolean):
+            raise TypeError("ask() needs an ASK query")
+        return bool(answer)
+
+    def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> Graph:
+        triples = self._run(query, bindings)
+        if not isinstance(triples, ox.QueryTriples):
+            raise TypeError("construct() needs a CONSTRUCT or DESCRIBE query")
+        graph = bind_all(Graph())
+        for t in triples:
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        return graph
+
+    def graph(self) -> Graph:
+        cached = self.memo.get("graph")
+        if cached is None:
+            cached = bind_all(Graph())
+            cached.addN(
+                (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), cached)
+                for q in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+            )
+            self.memo["graph"] = cached
+        return cached
+
+    def triple_count(self) -> int:
+        return len(self.store)
+
+    def close(self) -> None:
+        if self.kind == "store":
+            self.store.flush()
+
+
+def to_rdflib(term: Any) -> Node | None:
+    """An Oxigraph term as the equal rdflib term (plain literals stay plain, not xsd:string)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise TypeError(f"unsupported RDF term {term!r}")
+
+
+def from_rdflib(term: Node) -> Any:
+    """An rdflib term as the equal Oxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None and str(term.datatype) != _RDF_LANGSTRING:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"unsupported RDF term {term!r}")
+
+
+def memory_backend(data: Sequence[str | os.PathLike[str]] | None = None) -> OxigraphBackend:
+    """An in-memory backend holding the vocabulary and *data* (the bundled data if None).
+
+    :raises InputFileError, RdfSyntaxError, UnsafeInputError: bad input files.
+    """
+    from .load import load_files, vocabulary_and
+
+    vocabulary, files = vocabulary_and(data)
+    store = ox.Store()
+    load_files(store, vocabulary + files)
+    return OxigraphBackend(store, kind="memory", origin=[str(p) for p in files])
+
+
+def backend_from_graph(graph: Graph) -> OxigraphBackend:
+    """An in-memory backend holding exactly the triples of an rdflib *graph* (for tests and
+    for library users who already have a Graph)."""
+    store = ox.Store()
+    store.extend(
+        ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), ox.DefaultGraph())
+        for s, p, o in graph
+    )
+    return OxigraphBackend(store, kind="memory", origin=["<rdflib graph>"])
+
+
+@dataclass(frozen=True)
+class BackendSpec:
+    """What the global options asked for; :meth:`open` makes the backend."""
+
+    data: tuple[Path, ...] = ()
+    store: Path | None = None
+    endpoint: str | None = None
+    timeout: float = 30.0
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def open(self) -> Backend:
+        """Open the backend these options describe."""
+        if self.endpoint:
+            from .endpoint import endpoint_backend
+
+            return endpoint_backend(self.endpoint, timeout=self.timeout, **self.options)
+        if self.store is not None:
+            from .disk import disk_backend
+
+            return disk_backend(self.store, data=list(self.data) or None)
+        return memory_backend(list(self.data) or None)
+
+
+def graph_from_files(paths: Sequence[Path]) -> Graph:
+    """Parse *paths* (with the error handling of :mod:`imhgraph.load`) into one rdflib Graph."""
+    from .load import load_files
+
+    store = ox.Store()
+    load_files(store, list(paths))
+    return OxigraphBackend(store).graph()

@@ -1,0 +1,178 @@
+"""SHACL validation of the graph against ``ontology/shapes.ttl`` (or the user's shapes).
+
+Results are turned into plain-language :class:`ValidationResult` rows: the focus
+node's short ID and name, the property, the shape's own ``sh:message``, and the
+severity. Exit codes follow pySHACL: 0 conforms, 1 violations (warnings count
+only with ``fail_on="warning"``), 2 unusable input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SH, SKOS
+
+from . import resources
+from .namespaces import bind_all, short_id
+from .render import Table
+from .stores import Backend, graph_from_files
+
+SEVERITIES: dict[URIRef, str] = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+_SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
+FAIL_ON = ("violation", "warning", "none")
+
+
+@dataclass(frozen=True, order=True)
+class ValidationResult:
+    """One SHACL result, in the words a program director reads."""
+
+    severity: str
+    focus: str
+    label: str
+    path: str
+    message: str
+    value: str
+    shape: str
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """All results of one validation run, sorted (violations first, then by focus node)."""
+
+    results: tuple[ValidationResult, ...]
+    results_graph: Graph
+
+    @property
+    def violations(self) -> int:
+        """How many results are violations."""
+        return sum(r.severity == "violation" for r in self.results)
+
+    @property
+    def warnings(self) -> int:
+        """How many results are warnings."""
+        return sum(r.severity == "warning" for r in self.results)
+
+    @property
+    def conforms(self) -> bool:
+        """True when there is no violation (warnings do not break conformance)."""
+        return self.violations == 0
+
+    def exit_code(self, fail_on: str = "violation") -> int:
+        """0 or 1 by *fail_on*: ``violation`` (default), ``warning`` (warnings fail too) or ``none``."""
+        if fail_on == "none":
+            return 0
+        if self.violations or (fail_on == "warning" and self.warnings):
+            return 1
+        return 0
+
+    def to_json(self) -> dict[str, object]:
+        """The report as a JSON-ready dict with stable keys."""
+        return {
+            "conforms": self.conforms,
+            "violations": self.violations,
+            "warnings": self.warnings,
+            "results": [asdict(r) for r in self.results],
+        }
+
+    def to_table(self) -> Table:
+        """The results as a table, with the counts as a closing note."""
+        rows = [[r.severity.upper(), r.focus, r.label, r.path, r.message] for r in self.results]
+        return Table(["severity", "id", "name", "property", "message"], rows, notes=[self.summary()])
+
+    def summary(self) -> str:
+        """One line: conforms or not, and the counts."""
+        counts = f"{_plural(self.violations, 'violation')}, {_plural(self.warnings, 'warning')}"
+        return ("The data conforms: " if self.conforms else "The data does not conform: ") + counts + "."
+
+    def text(self) -> str:
+        """One line per result, then the counts: the default ``validate`` output."""
+        lines = []
+        for r in self.results:
+            name = f' "{r.label}"' if r.label and r.label != r.focus else ""
+            where = f" [{r.path}]" if r.path else ""
+            value = f" (value: {r.value})" if r.value else ""
+            lines.append(f"{r.severity.upper():<9} {r.focus}{name}{where}: {r.message}{value}")
+        lines.append(self.summary())
+        return "\n".join(lines) + "\n"
+
+    def turtle(self) -> str:
+        """The SHACL validation report graph as canonical Turtle."""
+        from rdflib.compare import to_canonical_graph
+
+        canonical = bind_all(Graph())
+        canonical += to_canonical_graph(self.results_graph)
+        return canonical.serialize(format="longturtle")
+
+
+def load_shapes(path: Path | None = None) -> Graph:
+    """The shapes graph: *path* if given, else the bundled shapes."""
+    return graph_from_files([path or resources.shapes_file()])
+
+
+def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
+    """Validate *data* (vocabulary included, so class targets follow rdfs:subClassOf) with pySHACL."""
+    import pyshacl
+
+    _conforms, results_graph, _text = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        allow_warnings=True,
+        advanced=False,
+        meta_shacl=False,
+        js=False,
+    )
+    return ValidationReport(_results(results_graph, data, shapes), results_graph)
+
+
+def validate(backend: Backend, shapes: Path | None = None) -> ValidationReport:
+    """Validate the whole graph of *backend* against *shapes* (default: the bundled shapes)."""
+    return validate_graph(backend.graph(), load_shapes(shapes))
+
+
+def _results(results: Graph, data: Graph, shapes: Graph) -> tuple[ValidationResult, ...]:
+    rows = set()
+    for node in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(node, SH.focusNode)
+        path = results.value(node, SH.resultPath)
+        value = results.value(node, SH.value)
+        shape = results.value(node, SH.sourceShape)
+        severity = SEVERITIES.get(results.value(node, SH.resultSeverity), "violation")
+        messages = sorted(str(m) for m in results.objects(node, SH.resultMessage))
+        shape_messages = sorted(str(m) for m in shapes.objects(shape, SH.message)) if shape else []
+        message = (shape_messages or messages or ["does not meet the shape " + _show(shape)])[0]
+        rows.add(
+            ValidationResult(
+                severity=severity,
+                focus=_show(focus),
+                label=_label(data, focus),
+                path=_show(path) if isinstance(path, URIRef) else ("(complex path)" if path else ""),
+                message=message,
+                value=_show(value) if value is not None else "",
+                shape=_show(shape),
+            )
+        )
+    return tuple(sorted(rows, key=lambda r: (_SEVERITY_ORDER.get(r.severity, 9), r.focus, r.path, r.message, r.value)))
+
+
+def _show(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return short_id(str(term))
+    if isinstance(term, BNode):
+        return "(unnamed node)"
+    return str(term)
+
+
+def _label(data: Graph, focus: object) -> str:
+    if not isinstance(focus, URIRef):
+        return ""
+    names = sorted(str(v) for p in (RDFS.label, SKOS.prefLabel) for v in data.objects(focus, p))
+    return names[0] if names else ""
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -1,0 +1,43 @@
+"""Shared fixtures: the bundled backend, an in-process CLI runner, fixture paths."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from imhgraph.cli import cli
+from imhgraph.stores import OxigraphBackend, memory_backend
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass
+class Run:
+    """The outcome of one in-process CLI run."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def bundled() -> OxigraphBackend:
+    """The bundled vocabulary and data, loaded once for the session (do not mutate)."""
+    return memory_backend()
+
+
+@pytest.fixture
+def run() -> Callable[..., Run]:
+    """Run ``imhgraph ARGS…`` in-process; returns exit code, stdout and stderr separately."""
+
+    def _run(*args: str, input: str | None = None) -> Run:
+        runner = CliRunner()
+        result = runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return _run
