@@ -66,7 +66,9 @@ class LazyGroup(click.Group):
         module = COMMANDS.get(cmd_name)
         if module is None:
             return None
-        return importlib.import_module(f"imhgraph.commands.{module}").command
+        command = importlib.import_module(f"imhgraph.commands.{module}").command
+        _accept_global_options(self, command)
+        return command
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
@@ -94,6 +96,44 @@ class LazyGroup(click.Group):
             raise click.exceptions.Exit(report_exception(exc, debug=state.debug)) from None
         finally:
             state.close()
+
+
+def _accept_global_options(group: click.Group, command: click.Command) -> None:
+    """Let the global options also follow the command (``imhgraph validate --data x.ttl``):
+    people type them there, and an error for it would only be pedantry."""
+    if getattr(command, "_imhgraph_globals", False):
+        return
+    taken = {opt for param in command.params for opt in getattr(param, "opts", [])}
+    for param in group.params:
+        if not isinstance(param, click.Option) or param.name in ("version", "help"):
+            continue
+        if any(opt in taken for opt in param.opts):
+            continue
+        clone = click.Option(
+            param.opts,
+            multiple=param.multiple,
+            is_flag=param.is_flag,
+            type=param.type,
+            metavar=param.metavar,
+            expose_value=False,
+            hidden=True,
+            callback=_set_global(param.name or ""),
+        )
+        command.params.append(clone)
+    command._imhgraph_globals = True  # type: ignore[attr-defined]
+
+
+def _set_global(name: str) -> Any:
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+        state = ctx.find_root().obj
+        if state is None or value in (None, (), False):
+            return
+        if name == "data":
+            state.data = tuple(value)
+        else:
+            setattr(state, name, value)
+
+    return callback
 
 
 def report_exception(exc: BaseException, *, debug: bool) -> int:
@@ -169,8 +209,6 @@ def cli(
     Exit codes: 0 success, 1 a finding (violations, gaps), 2 unusable input or
     usage, 3 a bug in imhgraph.
     """
-    if endpoint and (store or data):
-        raise click.UsageError("--endpoint cannot be combined with --store or --data.")
     ctx.obj = AppState(data=data, store=store, endpoint=endpoint, timeout=timeout, debug=debug)
 
 

@@ -207,7 +207,17 @@ class BackendSpec:
     options: Mapping[str, Any] = field(default_factory=dict)
 
     def open(self) -> Backend:
-        """Open the backend these options describe."""
+        """Open the backend these options describe.
+
+        :raises UsageError: ``--endpoint`` together with ``--store`` or ``--data``.
+        """
+        if self.endpoint and (self.store is not None or self.data):
+            from .errors import UsageError
+
+            raise UsageError(
+                "--endpoint cannot be combined with --store or --data",
+                hint="To upload files to an endpoint, use `imhgraph push --endpoint URL --data FILES`.",
+            )
         if self.endpoint:
             from .endpoint import endpoint_backend
 
