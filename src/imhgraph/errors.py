@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 
 class ImhgraphError(Exception):
-    """Base of every error a user can cause. ``exit_code`` 2: unusable input or usage."""
+    """Any other unusable input or usage (the base of every error a user can cause)."""
 
     code: str = "IMH000"
     exit_code: int = 2
