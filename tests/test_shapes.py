@@ -10,10 +10,11 @@ and on the focus nodes its header names::
     # expect-focus: _:blank                  (any blank node of the fixture)
     # also-expect: TopicInSchemeShape        (other shapes the fixture may trigger)
 
-Each fixture is validated together with ``ontology/imh.ttl`` (and ``ontology/topics.ttl``
-when it exists) against ``ontology/shapes.ttl`` with pySHACL directly, no inference. The
-fixtures bring their own tiny topics in the topic scheme, so they do not depend on the
-content of topics.ttl.
+Each fixture is validated together with ``ontology/imh.ttl`` (and ``ontology/topics.ttl`` and
+``ontology/professions.ttl`` when they exist) against ``ontology/shapes.ttl`` with pySHACL
+directly, no inference. The fixtures bring their own tiny topics and professions in the
+schemes, so they do not depend on the content of those files; only results about the
+fixture's own nodes are judged.
 """
 
 from __future__ import annotations
@@ -81,12 +82,12 @@ def _vocabulary() -> Graph:
 
 @functools.cache
 def _background() -> Graph:
-    """The ontology (and topic scheme, when present) that every fixture is validated with."""
+    """The ontology (and topic and profession schemes, when present) that every fixture is validated with."""
     graph = Graph()
     graph += _vocabulary()
-    topics = ONTOLOGY / "topics.ttl"
-    if topics.exists():
-        graph.parse(topics, format="turtle")
+    for name in ("topics.ttl", "professions.ttl"):
+        if (ONTOLOGY / name).exists():
+            graph.parse(ONTOLOGY / name, format="turtle")
     return graph
 
 
