@@ -50,7 +50,7 @@ def members(backend: Backend, kind: str) -> dict[URIRef, str]:
     if key not in backend.memo:
         result = backend.select(internal_query("members"), {"class": KIND_CLASSES[kind]})
         found: dict[URIRef, str] = {}
-        for resource, label in result.rows:
+        for resource, label, *_bound in result.rows:
             iri = URIRef(str(resource))
             text = str(label) if label is not None else ""
             # Several labels (languages): keep the smallest, so the choice is stable.
