@@ -134,7 +134,10 @@ def validate(backend: Backend, shapes: Path | None = None) -> ValidationReport:
 
 def _results(results: Graph, data: Graph, shapes: Graph) -> tuple[ValidationResult, ...]:
     rows = set()
-    for node in results.subjects(RDF.type, SH.ValidationResult):
+    # Only top-level results: pySHACL also types the nested sh:detail results of sh:node
+    # constraints as ValidationResult, which would report one mistake two or three times.
+    top_level = {r for report in results.subjects(RDF.type, SH.ValidationReport) for r in results.objects(report, SH.result)}
+    for node in sorted(top_level, key=str):
         focus = results.value(node, SH.focusNode)
         path = results.value(node, SH.resultPath)
         value = results.value(node, SH.value)
