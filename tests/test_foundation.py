@@ -237,3 +237,17 @@ def test_bundled_files_are_found_from_resources():
     assert len(resources.bundled_data_files()) >= 6
     assert Path(resources.queries_dir(), "internal", "members.rq").is_file()
     assert ROOT.joinpath("pyproject.toml").is_file()
+
+
+def test_global_options_may_follow_the_command(run):
+    before = run("--data", OTHER / "valid.ttl", "stats", "--format", "json")
+    after = run("stats", "--format", "json", "--data", OTHER / "valid.ttl")
+    assert before.exit_code == after.exit_code == 0
+    assert json.loads(after.stdout)["counts"] == json.loads(before.stdout)["counts"]
+    assert json.loads(after.stdout)["counts"]["programs"] == 2
+
+
+def test_endpoint_with_data_is_refused_plainly(run):
+    result = run("--endpoint", "http://127.0.0.1:9/sparql", "--data", OTHER / "valid.ttl", "stats")
+    assert result.exit_code == 2
+    assert "cannot be combined" in result.stderr and "Traceback" not in result.stderr
