@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "validate": "validate",
     "export": "export",
     "stats": "stats",
+    "import-csv": "import_csv",
+    "diff": "diff",
 }
 
 EXIT_BUG = 3
