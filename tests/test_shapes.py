@@ -540,3 +540,21 @@ def test_context_round_trips_through_rdflib() -> None:
     again = Graph().parse(data=text, format="json-ld")
     assert isomorphic(data, again)
     assert '"covers": "topic:attachment-theory"' in text
+
+
+def test_context_is_understood_by_an_independent_processor() -> None:
+    """pyld expands a document compacted with the context to the same graph, offline."""
+    pyld = pytest.importorskip("pyld")
+    data = _vocabulary()
+    text = data.serialize(format="json-ld", context=_context(), auto_compact=True)
+    document = json.loads(text)
+    document["@context"] = _context()  # inline: nothing is fetched
+
+    def _no_network(url: str, options: dict | None = None) -> dict:
+        raise AssertionError(f"the context tried to load {url}")
+
+    nquads = pyld.jsonld.to_rdf(
+        document, {"format": "application/n-quads", "documentLoader": _no_network}
+    )
+    again = Graph().parse(data=nquads, format="nt")
+    assert isomorphic(data, again)
