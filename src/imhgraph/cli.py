@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "stats": "stats",
     "import-csv": "import_csv",
     "diff": "diff",
+    "push": "push",
 }
 
 EXIT_BUG = 3
@@ -125,6 +126,10 @@ def _accept_global_options(group: click.Group, command: click.Command) -> None:
     command._imhgraph_globals = True  # type: ignore[attr-defined]
 
 
+#: global options that go to the backend through AppState.options (see endpoint.endpoint_backend).
+_ENDPOINT_OPTIONS = ("update_endpoint", "gsp_endpoint", "endpoint_graph")
+
+
 def _set_global(name: str) -> Any:
     def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
         state = ctx.find_root().obj
@@ -132,6 +137,8 @@ def _set_global(name: str) -> Any:
             return
         if name == "data":
             state.data = tuple(value)
+        elif name in _ENDPOINT_OPTIONS:
+            state.options[name] = value
         else:
             setattr(state, name, value)
 
@@ -187,6 +194,21 @@ def report_exception(exc: BaseException, *, debug: bool) -> int:
 )
 @click.option("--endpoint", metavar="URL", help="A SPARQL 1.1 query endpoint to use instead of local files.")
 @click.option(
+    "--update-endpoint",
+    metavar="URL",
+    help="The endpoint's SPARQL Update URL, where the server separates it (default: derived from --endpoint).",
+)
+@click.option(
+    "--gsp-endpoint",
+    metavar="URL",
+    help="The endpoint's Graph Store Protocol URL, used by push (default: derived from --endpoint).",
+)
+@click.option(
+    "--endpoint-graph",
+    metavar="IRI",
+    help="Query this named graph of the endpoint as the default graph (e.g. after push --graph IRI).",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=0.1),
     default=30.0,
@@ -201,6 +223,9 @@ def cli(
     data: tuple[Path, ...],
     store: Path | None,
     endpoint: str | None,
+    update_endpoint: str | None,
+    gsp_endpoint: str | None,
+    endpoint_graph: str | None,
     timeout: float,
     debug: bool,
 ) -> None:
@@ -212,6 +237,13 @@ def cli(
     usage, 3 a bug in imhgraph.
     """
     ctx.obj = AppState(data=data, store=store, endpoint=endpoint, timeout=timeout, debug=debug)
+    for key, value in (
+        ("update_endpoint", update_endpoint),
+        ("gsp_endpoint", gsp_endpoint),
+        ("endpoint_graph", endpoint_graph),
+    ):
+        if value:
+            ctx.obj.options[key] = value
 
 
 def main() -> None:
