@@ -1,0 +1,31 @@
+"""``imhgraph compare A B``: two programs' curricula side by side."""
+
+from __future__ import annotations
+
+import click
+
+from ._options import backend, emit, format_option
+
+
+@click.command()
+@click.argument("a", metavar="A")
+@click.argument("b", metavar="B")
+@format_option(("table", "csv", "tsv", "markdown", "json"))
+@click.pass_context
+def command(ctx: click.Context, a: str, b: str, fmt: str) -> None:
+    """Compare programs A and B by the topics they cover directly.
+
+    Lists the topics both cover (shared), only A, only B, and the topics where
+    the coverage of one or both is unknown, with each program's cell, and the
+    Jaccard similarity of their direct coverage.
+    """
+    from imhgraph.coverage import compare_programs
+    from imhgraph.render import render, render_json
+
+    result = compare_programs(backend(ctx), a, b)
+    if fmt == "json":
+        emit(render_json(result.to_json()))
+    elif fmt == "table":
+        emit(result.text())
+    else:
+        emit(render(result.table(), fmt))

@@ -1,0 +1,46 @@
+"""``imhgraph coverage``: the program × topic coverage matrix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ._options import backend, emit, format_option, output_option
+
+FORMATS = ("table", "csv", "tsv", "markdown", "json")
+
+
+@click.command()
+@click.option("--program", "programs", multiple=True, metavar="ID", help="Only this program (repeatable).")
+@click.option("--topic", "topics", multiple=True, metavar="ID", help="Only this topic (repeatable).")
+@click.option(
+    "--under", multiple=True, metavar="TOPIC", help="Only TOPIC and the topics below it, at any depth (repeatable)."
+)
+@click.option("--depth", type=click.IntRange(min=1), metavar="N", help="Only the top N levels of the topic hierarchy.")
+@click.option("--summary", is_flag=True, help="Per program, only the counts of direct / narrower / no / unknown.")
+@format_option(FORMATS)
+@output_option()
+@click.pass_context
+def command(
+    ctx: click.Context,
+    programs: tuple[str, ...],
+    topics: tuple[str, ...],
+    under: tuple[str, ...],
+    depth: int | None,
+    summary: bool,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Which program covers which topic.
+
+    Each cell is ● direct (the program covers the topic), ◐ narrower (it covers
+    only narrower topics, at any depth), ✗ no (not covered, and the program
+    declares its coverage complete) or ? unknown (not covered as far as the data
+    says). Rows are programs, columns numbered topics with a key below. Filters
+    combine: a topic must pass every one given.
+    """
+    from imhgraph.coverage import coverage_matrix, render_matrix
+
+    m = coverage_matrix(backend(ctx), programs=programs, topics=topics, under=under, depth=depth)
+    emit(render_matrix(m, fmt, summary=summary), output)
