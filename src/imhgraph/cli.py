@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "import-csv": "import_csv",
     "diff": "diff",
     "push": "push",
+    "analyze": "analyze",
 }
 
 EXIT_BUG = 3
