@@ -1,0 +1,453 @@
+"""Three backends, one set of answers: memory, ``--store DIR`` and ``--endpoint URL``.
+
+The endpoint is a real Oxigraph server (``oxigraph serve``) started by the tests on
+127.0.0.1. The same commands run on all three and must print byte-identical JSON, both for
+fixture data written by "someone else" and for the bundled data. Data loaded into the
+server with its own tool (``oxigraph load``), not with ``push``, must read back the same.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from rdflib import Literal, URIRef
+from rdflib import Namespace
+
+from imhgraph import cli as cli_module
+from imhgraph import disk, resources
+from imhgraph.endpoint import endpoint_backend, endpoint_urls, term_text, with_values
+from imhgraph.errors import EndpointError, QueryError, StoreError
+from imhgraph.stores import OxigraphBackend, memory_backend
+
+from .servers import OxigraphServer, oxigraph_binary
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "backends" / "riverbend.ttl"
+IMH = "https://w3id.org/imhgraph/ontology#"
+PROGRAM = "https://w3id.org/imhgraph/program/"
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+
+needs_server = pytest.mark.skipif(oxigraph_binary() is None, reason="the oxigraph server binary is not installed")
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    """``imhgraph ARGS…`` in-process: exit code, stdout, stderr."""
+    result = CliRunner().invoke(cli_module.cli, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+# --- binding parameters as VALUES -------------------------------------------------------------
+
+
+def _store_with(*triples: tuple[str, str, str]) -> OxigraphBackend:
+    store = ox.Store()
+    for s, p, o in triples:
+        store.add(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o)))
+    return OxigraphBackend(store)
+
+
+TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SMALL = _store_with(
+    ("http://e/a", TYPE, "http://e/A"),
+    ("http://e/b", TYPE, "http://e/A"),
+    ("http://e/c", TYPE, "http://e/B"),
+)
+
+
+def _rows(query: str, **bindings: object) -> list[list[str]]:
+    text = with_values(query, bindings)  # type: ignore[arg-type]
+    return sorted([str(t) for t in row] for row in SMALL.select(text).rows)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # ORDER BY / LIMIT apply after the binding: the last member of A, not of everything.
+        ("SELECT ?s WHERE { ?s a ?class } ORDER BY DESC(?s) LIMIT 1", [["http://e/b"]]),
+        # An aggregate over a bound, unprojected variable counts only A's members.
+        ("SELECT (COUNT(?s) AS ?n) WHERE { ?s a ?class }", [["2"]]),
+        # A FILTER inside the group sees the bound value.
+        ("SELECT ?s WHERE { ?s a ?c FILTER(?c = ?class) }", [["http://e/a"], ["http://e/b"]]),
+        # Braces, '#' and keywords inside IRIs, strings and comments do not confuse the insertion.
+        (
+            'PREFIX x: <http://e/#x> # SELECT { not here\nSELECT ?s WHERE { ?s a ?class FILTER(STR(?s) != "}{ WHERE") }',
+            [["http://e/a"], ["http://e/b"]],
+        ),
+        # WHERE { SELECT … }: the sub-select is nested, not broken.
+        ("SELECT ?s WHERE { SELECT ?s ?class WHERE { ?s a ?class } }", [["http://e/a"], ["http://e/b"]]),
+    ],
+)
+def test_values_block_binds_like_the_engine(query: str, expected: list[list[str]]) -> None:
+    assert _rows(query, **{"class": URIRef("http://e/A")}) == expected
+
+
+def test_values_block_in_construct_and_its_short_form() -> None:
+    bound = {"class": URIRef("http://e/A")}
+    long_form = with_values("CONSTRUCT { ?s a ?class } WHERE { ?s a ?class }", bound)
+    short_form = with_values("CONSTRUCT WHERE { ?s a ?class }", bound)
+    assert short_form.rstrip().endswith("VALUES (?class) { (<http://e/A>) }")
+    for text in (long_form, short_form):
+        assert sorted(str(s) for s, _p, _o in SMALL.construct(text)) == ["http://e/a", "http://e/b"]
+
+
+def test_terms_are_serialised_safely() -> None:
+    tricky = Literal('say "}" \\ and\nbye')
+    text = with_values('SELECT ?x WHERE { BIND("x" AS ?y) }', {"x": tricky})
+    assert SMALL.select(text).rows == [(tricky,)]
+    assert term_text(Literal("Säugling", lang="de")) == '"Säugling"@de'
+    assert term_text(Literal("2.50", datatype=XSD.decimal)) == '"2.50"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    assert term_text(Literal("plain", datatype=XSD.string)) == '"plain"'
+    with pytest.raises(QueryError, match="not a valid IRI"):
+        term_text(URIRef("http://x> } ; DROP ALL #"))
+    with pytest.raises(QueryError, match="variable name"):
+        with_values("SELECT * { ?s ?p ?o }", {"s) {} DROP ALL": URIRef("http://x")})
+
+
+@pytest.mark.parametrize(
+    ("url", "query", "update", "gsp"),
+    [
+        ("http://h:7878", "http://h:7878/query", "http://h:7878/update", "http://h:7878/store"),
+        ("http://h:7878/query", "http://h:7878/query", "http://h:7878/update", "http://h:7878/store"),
+        ("http://h:3030/ds/query", "http://h:3030/ds/query", "http://h:3030/ds/update", "http://h:3030/ds/data"),
+        ("http://h:3030/ds/sparql", "http://h:3030/ds/sparql", "http://h:3030/ds/update", "http://h:3030/ds/data"),
+        ("http://h:3030/ds", "http://h:3030/ds", "http://h:3030/ds", "http://h:3030/ds"),
+        (
+            "http://h:7200/repositories/imh",
+            "http://h:7200/repositories/imh",
+            "http://h:7200/repositories/imh/statements",
+            "http://h:7200/repositories/imh/rdf-graphs/service",
+        ),
+        ("http://h:8890/sparql", "http://h:8890/sparql", "http://h:8890/sparql", "http://h:8890/sparql-graph-crud"),
+    ],
+)
+def test_endpoint_layouts_are_recognised(url: str, query: str, update: str, gsp: str) -> None:
+    assert endpoint_urls(url) == (endpoint_urls(url).__class__(query, update, gsp))
+
+
+def test_explicit_urls_win_and_credentials_in_urls_are_refused() -> None:
+    urls = endpoint_urls("http://h:3030/ds/query", gsp="http://h:3030/ds/graphs")
+    assert (urls.update, urls.gsp) == ("http://h:3030/ds/update", "http://h:3030/ds/graphs")
+    with pytest.raises(EndpointError) as caught:
+        endpoint_urls("http://alice:s3cret@h:3030/ds/query")
+    assert "s3cret" not in str(caught.value) and "s3cret" not in (caught.value.hint or "")
+    with pytest.raises(EndpointError, match="not an http"):
+        endpoint_urls("ftp://h/ds")
+
+
+# --- the on-disk store ---------------------------------------------------------------------------
+
+
+def _labels(backend: object) -> list[str]:
+    rows = backend.select(  # type: ignore[attr-defined]
+        f"SELECT ?l WHERE {{ ?p a <{IMH}TrainingProgram> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"
+    ).rows
+    return sorted(str(r[0]) for r in rows)
+
+
+def test_store_loads_once_and_reads_back_without_the_files(tmp_path: Path) -> None:
+    data = tmp_path / "riverbend.ttl"
+    data.write_bytes(FIXTURE.read_bytes())
+    store_dir = tmp_path / "store"
+    loaded = disk.disk_backend(store_dir, [data])
+    expected = memory_backend([FIXTURE]).triple_count()
+    assert loaded.triple_count() == expected
+    loaded.close()
+    data.unlink()  # reading back must not need (or re-parse) the file
+    again = disk.disk_backend(store_dir)
+    assert again.kind == "store" and again.origin == [str(store_dir)]
+    assert again.triple_count() == expected
+    assert _labels(again) == ["Riverbend Clinical Practicum", "Riverbend Foundations in Infant Mental Health"]
+    again.close()
+    info = disk.store_info(store_dir)
+    assert info["status"] == "ready" and info["files"] == [str(data.resolve())]
+    assert info["vocabularyHash"] == disk.vocabulary_hash() and info["dataTriples"] == "40"
+
+
+def test_marker_never_leaks_into_answers_or_exports(tmp_path: Path, run: Callable[..., object]) -> None:
+    store_dir = tmp_path / "store"
+    backend = disk.disk_backend(store_dir, [FIXTURE])
+    assert backend.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows == []
+    assert not backend.ask("ASK { GRAPH <https://w3id.org/imhgraph/graph/meta> { ?s ?p ?o } }")
+    assert all("imhgraph/store#" not in str(p) for _s, p, _o in backend.graph())
+    backend.close()
+    result = run("--store", store_dir, "export", "--format", "ntriples")
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    assert "graph/meta" not in result.stdout and "imhgraph/store#" not in result.stdout  # type: ignore[attr-defined]
+
+
+def test_empty_new_store_gets_the_bundled_data(tmp_path: Path) -> None:
+    backend = disk.disk_backend(tmp_path / "fresh")
+    assert backend.triple_count() == memory_backend().triple_count()
+    backend.close()
+    assert disk.store_info(tmp_path / "fresh")["files"] == [str(p.resolve()) for p in resources.bundled_data_files()]
+
+
+def test_store_data_replaced_not_added(tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    disk.disk_backend(store_dir, [FIXTURE]).close()
+    other = tmp_path / "other.ttl"
+    other.write_text(
+        f"<{PROGRAM}solo> a <{IMH}TrainingProgram> ; <http://www.w3.org/2000/01/rdf-schema#label> \"Solo\" .\n",
+        encoding="utf-8",
+    )
+    backend = disk.disk_backend(store_dir, [other])
+    assert _labels(backend) == ["Solo"]
+    backend.close()
+
+
+def test_bad_data_leaves_the_store_as_it_was(tmp_path: Path, run: Callable[..., object]) -> None:
+    store_dir = tmp_path / "store"
+    disk.disk_backend(store_dir, [FIXTURE]).close()
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<http://e/a> <http://e/b> .\n", encoding="utf-8")
+    result = run("--store", store_dir, "--data", broken, "stats")
+    assert result.exit_code == 2 and "broken.ttl, line 1" in result.stderr  # type: ignore[attr-defined]
+    backend = disk.disk_backend(store_dir)
+    assert len(_labels(backend)) == 2
+    backend.close()
+
+
+def test_store_with_another_vocabulary_is_refreshed_and_keeps_the_data(tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    backend = disk.disk_backend(store_dir, [FIXTURE])
+    expected = backend.triple_count()
+    # Make it look like an older imhgraph built it: another hash and a vocabulary triple that
+    # the current vocabulary no longer has.
+    stale = ox.Quad(ox.NamedNode(IMH + "OldClass"), ox.NamedNode(TYPE), ox.NamedNode("http://www.w3.org/2002/07/owl#Class"))
+    backend.store.add(stale)
+    backend.store.add(ox.Quad(stale.subject, stale.predicate, stale.object, disk.VOCAB_GRAPH))
+    hash_quad = next(backend.store.quads_for_pattern(disk.META_GRAPH, disk._VOCAB_HASH, None, disk.META_GRAPH))
+    backend.store.remove(hash_quad)
+    backend.store.add(ox.Quad(disk.META_GRAPH, disk._VOCAB_HASH, ox.Literal("old"), disk.META_GRAPH))
+    backend.close()
+
+    refreshed = disk.disk_backend(store_dir)
+    assert not refreshed.ask(f"ASK {{ <{IMH}OldClass> ?p ?o }}")
+    assert refreshed.triple_count() == expected
+    assert len(_labels(refreshed)) == 2
+    refreshed.close()
+    assert disk.store_info(store_dir)["vocabularyHash"] == disk.vocabulary_hash()
+
+
+def test_half_loaded_and_foreign_stores_are_refused(tmp_path: Path, run: Callable[..., object]) -> None:
+    store_dir = tmp_path / "store"
+    backend = disk.disk_backend(store_dir, [FIXTURE])
+    disk._write_marker(backend.store, "loading")
+    backend.close()
+    with pytest.raises(StoreError, match="half-loaded"):
+        disk.disk_backend(store_dir)
+
+    foreign = tmp_path / "foreign"
+    store = ox.Store(str(foreign))
+    store.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode(TYPE), ox.NamedNode("http://e/A")))
+    store.flush()
+    del store
+    with pytest.raises(StoreError, match="did not load"):
+        disk.disk_backend(foreign)
+
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    result = run("--store", folder, "stats")
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert result.stderr.startswith("error [IMH050]: ") and "not an Oxigraph store" in result.stderr  # type: ignore[attr-defined]
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_locked_store_reads_but_refuses_writes(tmp_path: Path, run: Callable[..., object]) -> None:
+    store_dir = tmp_path / "store"
+    disk.disk_backend(store_dir, [FIXTURE]).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]); print('ok', flush=True); sys.stdin.read()", str(store_dir)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == b"ok"
+        reading = run("--store", store_dir, "stats", "--format", "json")
+        assert reading.exit_code == 0, reading.stderr  # type: ignore[attr-defined]
+        assert json.loads(reading.stdout)["counts"]["programs"] == 2  # type: ignore[attr-defined]
+        writing = run("--store", store_dir, "--data", FIXTURE, "stats")
+        assert writing.exit_code == 2  # type: ignore[attr-defined]
+        assert writing.stderr.splitlines()[0] == f"error [IMH050]: {store_dir} is in use by another process (the store is locked)"  # type: ignore[attr-defined]
+    finally:
+        holder.communicate(b"", timeout=10)
+
+
+# --- the same answers on memory, --store and --endpoint ---------------------------------------------
+
+#: command → argument list (``{a}``, ``{b}``: two programs; ``{credential}``: a credential; ``{education}``).
+MATRIX: dict[str, list[str]] = {
+    "stats": ["stats", "--format", "json"],
+    "export": ["export", "--format", "ntriples"],
+    "export-turtle": ["export", "--format", "turtle"],
+    "validate": ["validate", "--format", "json"],
+    "coverage": ["coverage", "--format", "json"],
+    "gaps": ["gaps", "{a}", "--credential", "{credential}", "--format", "json"],
+    "compare": ["compare", "{a}", "{b}", "--format", "json"],
+    "eligible": ["eligible", "--education", "master", "--format", "json"],
+    "analyze": ["analyze", "similarity", "--format", "json"],
+    "query": ["query", "{query}", "--format", "json"],
+}
+
+
+class Dataset:
+    """One dataset served three ways: CLI arguments selecting memory, --store and --endpoint."""
+
+    def __init__(self, name: str, files: list[Path], ways: dict[str, list[str]], ids: dict[str, str]) -> None:
+        self.name, self.files, self.ways, self.ids = name, files, ways, ids
+
+
+def _ids(data: list[Path] | None) -> dict[str, str]:
+    from imhgraph.ids import members
+    from imhgraph.namespaces import short_id
+
+    backend = memory_backend(data)
+    programs = [short_id(i) for i in members(backend, "program")]
+    credentials = [short_id(i) for i in members(backend, "credential")]
+    return {
+        "a": programs[0] if programs else "",
+        "b": programs[1] if len(programs) > 1 else "",
+        "credential": credentials[0] if credentials else "",
+    }
+
+
+@pytest.fixture(scope="module", params=["fixture", "bundled"])
+def dataset(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dataset]:
+    """The fixture data or the bundled data, in memory, in a store, and pushed to a real server."""
+    if oxigraph_binary() is None:
+        pytest.skip("the oxigraph server binary is not installed")
+    files = [FIXTURE] if request.param == "fixture" else []
+    data_args = [a for f in files for a in ("--data", str(f))]
+    folder = tmp_path_factory.mktemp(f"backends-{request.param}")
+    code, _out, err = invoke(*data_args, "--store", folder / "store", "stats")
+    assert code == 0, err
+    with OxigraphServer(folder / "server") as server:
+        code, out, err = invoke(*data_args, "push", "--endpoint", server.url)
+        assert code == 0, err
+        ways = {"memory": data_args, "store": ["--store", str(folder / "store")], "endpoint": ["--endpoint", server.url]}
+        yield Dataset(request.param, files, ways, _ids(files or None))
+
+
+def _comparable(command: str, stdout: str) -> str:
+    if command == "stats":
+        # backend kind and origin differ by design; the counts and sources must not.
+        document = json.loads(stdout)
+        return json.dumps({k: document[k] for k in ("triples", "counts", "sources")}, indent=2)
+    return stdout
+
+
+def _catalogue_queries() -> list[str]:
+    """Named queries that need no parameter (their ``# param:`` lines are all optional)."""
+    names = []
+    for path in sorted(resources.queries_dir().glob("*.rq")):
+        header = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("# param:")]
+        if all("optional" in line or "default" in line for line in header):
+            names.append(path.stem)
+    return names
+
+
+@needs_server
+@pytest.mark.server
+@pytest.mark.parametrize("command", list(MATRIX))
+def test_same_answers_on_every_backend(dataset: Dataset, command: str) -> None:
+    verb = MATRIX[command][0]
+    if verb not in cli_module.COMMANDS or importlib.util.find_spec(f"imhgraph.commands.{cli_module.COMMANDS[verb]}") is None:
+        pytest.skip(f"`{verb}` is not a command yet")
+    arg_sets: list[list[str]]
+    if verb == "query":
+        names = _catalogue_queries()
+        if not names:
+            pytest.skip("no parameterless named query in queries/")
+        arg_sets = [[a.replace("{query}", n) for a in MATRIX[command]] for n in names]
+    else:
+        if any("{" in a for a in MATRIX[command]) and not all(dataset.ids.values()):
+            pytest.skip(f"the {dataset.name} data has fewer than two programs or no credential")
+        arg_sets = [[a.format(**dataset.ids) for a in MATRIX[command]]]
+    for args in arg_sets:
+        outputs = {}
+        for way, global_args in dataset.ways.items():
+            code, out, err = invoke(*global_args, *args)
+            assert code in (0, 1), f"{way} {' '.join(args)}: exit {code}\n{err}"
+            outputs[way] = (code, _comparable(command, out))
+        assert outputs["memory"][1].strip(), f"{' '.join(args)} printed nothing"
+        assert outputs["store"] == outputs["memory"], f"--store differs for {' '.join(args)}"
+        assert outputs["endpoint"] == outputs["memory"], f"--endpoint differs for {' '.join(args)}"
+
+
+@needs_server
+@pytest.mark.server
+def test_fixture_answers_are_the_expected_ones(dataset: Dataset) -> None:
+    if dataset.name != "fixture":
+        pytest.skip("hand-computed answers are for the fixture data")
+    code, out, _err = invoke(*dataset.ways["endpoint"], "stats", "--format", "json")
+    document = json.loads(out)
+    assert code == 0
+    assert document["counts"] == {
+        "organizations": 1,
+        "programs": 2,
+        "credentials": 1,
+        "topics": document["counts"]["topics"],  # the bundled topic scheme; checked below
+        "professions": document["counts"]["professions"],
+        "sources": 4,
+    }
+    assert document["counts"]["topics"] == memory_backend([FIXTURE]).select(
+        f"SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE {{ ?t a <{IMH}Topic> }}"
+    ).rows[0][0].toPython()
+    assert document["backend"] == "endpoint" and document["origin"] == [dataset.ways["endpoint"][1] + "/query"]
+
+
+@needs_server
+@pytest.mark.server
+def test_terms_come_back_exactly_from_the_server(tmp_path: Path) -> None:
+    with OxigraphServer(tmp_path / "server") as server:
+        assert invoke("--data", FIXTURE, "push", "--endpoint", server.url)[0] == 0
+        remote = endpoint_backend(server.url, timeout=10)
+        local = memory_backend([FIXTURE])
+        query = (
+            "SELECT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o)) "
+            "FILTER(STRSTARTS(STR(?s), 'https://w3id.org/imhgraph/program/riverbend') || STRSTARTS(STR(?s), 'https://w3id.org/imhgraph/org/riverbend')) }"
+        )
+        got = sorted(remote.select(query).rows, key=lambda r: r[0].n3())
+        want = sorted(local.select(query).rows, key=lambda r: r[0].n3())
+        assert got == want
+        kinds = {(o.language, o.datatype) for (o,) in got}
+        assert ("de", None) in kinds and (None, None) in kinds  # language tag kept, plain stays plain
+        assert (None, XSD.decimal) in kinds and (None, XSD.gYearMonth) in kinds and (None, XSD.boolean) in kinds
+        # a bound parameter with ORDER BY / LIMIT, sent as VALUES
+        bound = {"class": URIRef(IMH + "TrainingProgram")}
+        text = "SELECT ?p WHERE { ?p a ?class } ORDER BY ?p LIMIT 1"
+        assert remote.select(text, bound).rows == [(URIRef(PROGRAM + "riverbend-clinical"),)]
+        assert remote.ask("ASK { ?p a ?class }", bound) is True
+        assert len(remote.construct("CONSTRUCT { ?p a ?class } WHERE { ?p a ?class }", bound)) == 2
+
+
+@needs_server
+@pytest.mark.server
+def test_data_loaded_by_the_servers_own_tool_reads_back(tmp_path: Path) -> None:
+    server = OxigraphServer(tmp_path / "server")
+    server.load(*resources.vocabulary_files(), FIXTURE)  # `oxigraph load`, not push
+    with server:
+        for args in (["export", "--format", "ntriples"], ["validate", "--format", "json"]):
+            remote = invoke("--endpoint", server.url + "/query", *args)
+            local = invoke("--data", FIXTURE, *args)
+            assert remote == local
+        code, out, _ = invoke("--endpoint", server.url, "stats", "--format", "json")
+        assert code == 0 and json.loads(out)["counts"]["programs"] == 2
+
+
+@needs_server
+@pytest.mark.server
+def test_server_stopped_between_queries_gives_a_clear_error(tmp_path: Path) -> None:
+    with OxigraphServer(tmp_path / "server") as server:
+        backend = endpoint_backend(server.url, timeout=5)
+        assert backend.ask("ASK {}") is True
+    with pytest.raises(EndpointError, match="refused the connection"):
+        backend.ask("ASK {}")
