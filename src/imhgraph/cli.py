@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "validate": "validate",
     "export": "export",
     "stats": "stats",
+    "queries": "queries",
+    "query": "query",
     "import-csv": "import_csv",
     "diff": "diff",
     "push": "push",
