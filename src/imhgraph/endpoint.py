@@ -319,6 +319,8 @@ def http_request(
             if not chunk:
                 break
             chunks.append(chunk)
+        if response.length:  # the connection ended before the promised Content-Length
+            raise http.client.IncompleteRead(b"".join(chunks), response.length)
         return Response(
             response.status,
             response.reason or "",
