@@ -24,6 +24,10 @@ COMMANDS: dict[str, str] = {
     "stats": "stats",
     "queries": "queries",
     "query": "query",
+    "coverage": "coverage",
+    "compare": "compare",
+    "gaps": "gaps",
+    "eligible": "eligible",
     "import-csv": "import_csv",
     "diff": "diff",
     "push": "push",
@@ -99,9 +103,15 @@ class LazyGroup(click.Group):
         except click.exceptions.Abort:
             raise
         except Exception as exc:  # noqa: BLE001 — the one place errors become exit codes
-            raise click.exceptions.Exit(report_exception(exc, debug=state.debug)) from None
+            raise click.exceptions.Exit(report_exception(exc, debug=_state(ctx, state).debug)) from None
         finally:
-            state.close()
+            # The group callback replaces ctx.obj with the AppState of this run: close that one
+            # (an on-disk store must be flushed and its lock released).
+            _state(ctx, state).close()
+
+
+def _state(ctx: click.Context, fallback: AppState) -> AppState:
+    return ctx.obj if isinstance(ctx.obj, AppState) else fallback
 
 
 def _accept_global_options(group: click.Group, command: click.Command) -> None:
