@@ -43,7 +43,13 @@ class RdfSyntaxError(ImhgraphError):
     code = "IMH011"
 
     def __init__(
-        self, path: str, message: str, *, line: int | None = None, column: int | None = None
+        self,
+        path: str,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
     ) -> None:
         where = path
         if line is not None:
@@ -52,7 +58,7 @@ class RdfSyntaxError(ImhgraphError):
                 where += f", column {column}"
         super().__init__(
             f"{where}: {message}",
-            hint="Fix the syntax at that position; `imhgraph validate --data FILE` re-checks it.",
+            hint=hint or "Fix the syntax at that position; `imhgraph validate --data FILE` re-checks it.",
         )
         self.path, self.line, self.column = path, line, column
 
