@@ -153,7 +153,10 @@ def import_text(text: str, backend: Backend, *, name: str = "<csv>") -> ImportRe
                 continue
             iri, message = topics.lookup(raw.strip())
             if iri is None:
-                problems.append(Problem(1, raw.strip(), raw.strip(), message))
+                # In the wide layout every column that is not a known one names a topic.
+                problems.append(Problem(1, raw.strip(), raw.strip(), message + "; in the wide layout "
+                                        "every column other than " + ", ".join(BASE_COLUMNS + OPTIONAL_COLUMNS)
+                                        + " names a topic"))
             elif iri in seen_topics:
                 problems.append(
                     Problem(1, raw.strip(), raw.strip(), f"names the same topic as column {seen_topics[iri]}")
