@@ -132,3 +132,22 @@ def test_bad_input_exits_2(run, tmp_path: Path) -> None:
 def test_diff_ignores_the_global_data_option(run) -> None:
     result = run("--data", NEW, "diff", OLD, OLD)
     assert result.exit_code == 0
+
+
+def test_hours_and_required_topic_changes_in_words() -> None:
+    head = (
+        "@prefix imh: <https://w3id.org/imhgraph/ontology#> . "
+        "@prefix credential: <https://w3id.org/imhgraph/credential/> . "
+        "@prefix topic: <https://w3id.org/imhgraph/topic/> . "
+        "credential:c a imh:Certificate ; "
+    )
+    old = Graph().parse(data=head + "imh:minTrainingHours 30 ; imh:requiresTopic topic:a , topic:b .", format="turtle")
+    new = Graph().parse(
+        data=head + "imh:minTrainingHours 40 ; imh:minReflectiveSupervisionHours 24 ; imh:requiresTopic topic:a .",
+        format="turtle",
+    )
+    assert [(c.kind, c.id, c.change, c.old, c.new) for c in diff_graphs(old, new)] == [
+        ("credential", "c", "training hours changed", "30", "40"),
+        ("credential", "c", "reflective supervision hours added", "", "24"),
+        ("credential", "c", "required topic removed", "b", ""),
+    ]

@@ -279,3 +279,32 @@ def test_long_and_wide_templates_describe_the_same_programs(bundled) -> None:
     from rdflib.compare import isomorphic
 
     assert isomorphic(import_csv(long, bundled).graph, import_csv(wide, bundled).graph)
+
+
+def test_any_text_gives_a_result_or_a_plain_error(bundled) -> None:
+    """No spreadsheet, however broken, ends in a traceback: a result or an ImhgraphError."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from imhgraph.errors import ImhgraphError
+
+    header = "program_id,program_label,organization_id,organization_label,topic_id,source\n"
+    cell = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+    row = st.lists(cell, min_size=0, max_size=8).map(lambda cells: ",".join(cells))
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.one_of(st.text(max_size=200), st.lists(row, max_size=5).map(lambda rows: header + "\n".join(rows))))
+    def check(text: str) -> None:
+        try:
+            result = import_text(text, bundled)
+        except ImhgraphError:
+            return
+        assert result.programs >= 1
+
+    check()
+
+
+def test_header_without_rows_is_refused(bundled) -> None:
+    with pytest.raises(ImportCsvError) as caught:
+        import_text("program_id,program_label,organization_id,organization_label,topic_id,source\n", bundled)
+    assert "row 2: no rows under the header" in caught.value.message

@@ -174,7 +174,10 @@ def import_text(text: str, backend: Backend, *, name: str = "<csv>") -> ImportRe
                     "program and topic) or one column per topic ID (one row per program)",
                 )
             )
-    if any(p.row == 1 and p.message.startswith("missing required column") for p in problems):
+    if not rows:
+        problems.append(Problem(2, "", "", "no rows under the header: add one row per program and topic"
+                                if layout == "long" else "no rows under the header: add one row per program"))
+    if any(p.row == 1 and p.message.startswith("missing required column") for p in problems) or not rows:
         raise _error(name, problems)
 
     programs: dict[str, _Program] = {}
