@@ -139,8 +139,13 @@ def test_unknown_host(run: Callable[..., object]) -> None:
 def test_server_stopped_mid_run(run: Callable[..., object]) -> None:
     """The first query of ``stats`` is answered, then the server goes away."""
     box: dict[str, FakeServer] = {}
+    answered: list[int] = []
 
     def first_then_stop(h: Handler) -> None:
+        if answered:  # the server is going down: hang up without an answer
+            h.close_connection = True
+            return
+        answered.append(1)
         body = {
             "head": {"vars": ["organizations", "programs", "credentials", "topics", "professions", "sources"]},
             "results": {

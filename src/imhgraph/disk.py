@@ -67,7 +67,7 @@ class DiskBackend(OxigraphBackend):
         if store is not None:
             try:
                 store.flush()
-            except OSError:  # a read-only store cannot flush; nothing to write anyway
+            except (OSError, RuntimeError):  # a read-only store cannot flush; nothing to write anyway
                 pass
             # Dropping the last reference releases the lock file for the next process.
             self.store = None  # type: ignore[assignment]
@@ -161,12 +161,12 @@ def _open(folder: Path, *, writable: bool) -> tuple[ox.Store, bool]:
     holds the lock and only reading is needed, read-only (Oxigraph allows concurrent readers)."""
     try:
         return ox.Store(str(folder)), False
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
         locked = "lock" in str(exc).lower()
         if locked and not writable and (folder / "CURRENT").is_file():
             try:
                 return ox.Store.read_only(str(folder)), True
-            except OSError:
+            except (OSError, RuntimeError):
                 pass
         if locked:
             raise StoreError(
