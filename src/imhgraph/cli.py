@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "diff": "diff",
     "push": "push",
     "analyze": "analyze",
+    "report": "report",
 }
 
 EXIT_BUG = 3
