@@ -13,7 +13,7 @@ Every query file starts with a header of ``# key: value`` comment lines::
 In the query text a parameter is written ``$NAME`` (``?NAME`` elsewhere is an ordinary
 variable), and its value is bound in one of two ways, never by pasting user text:
 
-* a placeholder ``VALUES $NAME { }`` (on a line of its own) is filled with the resolved
+* a placeholder ``VALUES $NAME { }`` is filled with the resolved
   terms, each serialised by rdflib's ``n3()`` — this works on every backend, for single
   values and lists, wherever the variable is used (also when it is not projected);
 * otherwise the value is passed to :meth:`Backend.select`/``ask``/``construct`` as an
@@ -86,6 +86,7 @@ _NOT_CODE = re.compile(
 )
 _VARIABLE = re.compile(r"([?$])([A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)")
 _PREFIX_DECL = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:")
+_SERVICE = re.compile(r"(?i)(?<![\w?$:])SERVICE\b")
 # Characters that may not appear in an IRI written <…> (SPARQL IRIREF).
 _BAD_IRI_CHARS = re.compile(r'[<>"{}|^`\\\s\x00-\x20]')
 
@@ -245,7 +246,10 @@ def query_from_text(text: str, *, name: str = "query", path: Path | None = None)
     """A :class:`NamedQuery` from query *text* (header optional)."""
     header, param_lines = parse_header(text)
     params = tuple(parse_param(line) for line in param_lines)
-    columns = tuple(c.strip() for c in header.get("columns", "").split(",") if c.strip())
+    # "a, b (what b means), c": the names, without explanations in parentheses.
+    columns = tuple(
+        c.split()[0] for c in _split_outside_parentheses(header.get("columns", "")) if c.strip()
+    )
     return NamedQuery(
         name=name,
         text=text,
@@ -256,6 +260,18 @@ def query_from_text(text: str, *, name: str = "query", path: Path | None = None)
         columns=columns,
         header=header,
     )
+
+
+def _split_outside_parentheses(text: str) -> list[str]:
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth <= 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current]
 
 
 @cache
@@ -328,7 +344,7 @@ def placeholders(text: str) -> set[str]:
 
 def _placeholder_pattern(name: str | None) -> re.Pattern[str]:
     var = re.escape(name) if name else r"[A-Za-z0-9_]+"
-    return re.compile(rf"(?im)^(?P<indent>[ \t]*)VALUES[ \t]+\$(?P<name>{var})[ \t]*\{{[ \t]*\}}")
+    return re.compile(rf"(?i)(?<![\w?$:])VALUES\s+\$(?P<name>{var})\s*\{{\s*\}}")
 
 
 def with_prefixes(text: str) -> str:
@@ -350,6 +366,10 @@ def check(query: NamedQuery, *, allow_service: bool = False) -> Parsed:
 
     if not code_only(query.text).strip():
         raise QueryError(f"{query.where} is empty", hint="Write a SELECT, ASK, CONSTRUCT or DESCRIBE query.")
+    if not allow_service and _SERVICE.search(code_only(query.text)):
+        # Checked on the tokens as well as the parse tree: rdflib's parser fails on some
+        # SERVICE queries, which must still be refused as SERVICE, not as a syntax error.
+        raise _service_refused(query)
     prepared = with_prefixes(query.text)
     shift = len(prepared) - len(query.text)
     try:
@@ -364,9 +384,12 @@ def check(query: NamedQuery, *, allow_service: bool = False) -> Parsed:
         line, column = exc.lineno, exc.col
         if line == 1:
             column = max(1, column - shift)
+        lines = query.text.splitlines() or [""]
+        near = lines[min(line, len(lines)) - 1].strip()
         raise QueryError(
-            f"{query.where}: SPARQL syntax error at line {line}, column {column}: {_parser_message(exc)}",
-            hint="Fix the query at that position.",
+            f"{query.where}: SPARQL syntax error at line {line}, column {column}: "
+            f"the query cannot be read from there ({_parser_message(exc)}), in: {near}",
+            hint="Fix the query at that position (a missing object, dot, brace or PREFIX is common).",
         ) from None
     except Exception as exc:  # noqa: BLE001 — rdflib raises plain exceptions for bad prefixes, IRIs
         raise QueryError(f"{query.where}: SPARQL error: {exc}", hint="Fix the query.") from None
@@ -380,10 +403,7 @@ def check(query: NamedQuery, *, allow_service: bool = False) -> Parsed:
     if form is None:  # pragma: no cover — the grammar has no other query forms
         raise QueryError(f"{query.where}: unsupported query form {body.name}")
     if not allow_service and _contains(body, "ServiceGraphPattern"):
-        raise QueryError(
-            f"{query.where} uses SERVICE, which would fetch data from the network; refused on local data",
-            hint="Remove the SERVICE clause, or run against that endpoint with --endpoint URL.",
-        )
+        raise _service_refused(query)
     projection: tuple[str, ...] | None = None
     if form == "SELECT" and "projection" in body:
         projection = tuple(
@@ -391,6 +411,13 @@ def check(query: NamedQuery, *, allow_service: bool = False) -> Parsed:
         )
     order, has_order = _order_conditions(body)
     return Parsed(form=form, projection=projection, order=order, has_order=has_order)
+
+
+def _service_refused(query: NamedQuery) -> QueryError:
+    return QueryError(
+        f"{query.where} uses SERVICE, which would fetch data from the network; refused on local data",
+        hint="Remove the SERVICE clause, or run against that endpoint with --endpoint URL.",
+    )
 
 
 def _is_update(text: str, parse_update: Any) -> bool:
@@ -596,13 +623,13 @@ def fill_placeholders(text: str, terms: Mapping[str, Sequence[Node]]) -> tuple[s
         if pattern.search(code_only(text)):
             block = " ".join(serialise(t) for t in values)
             # Replace by position in the blanked copy, so a look-alike inside a string or
-            # comment is never touched; the line keeps its length class (one line).
+            # comment is never touched.
             blanked = code_only(text)
             pieces: list[str] = []
             last = 0
             for match in pattern.finditer(blanked):
                 pieces.append(text[last : match.start()])
-                pieces.append(f"{match.group('indent')}VALUES ${name} {{ {block} }}")
+                pieces.append(f"VALUES ${name} {{ {block} }}")
                 last = match.end()
             pieces.append(text[last:])
             text = "".join(pieces)
