@@ -1,0 +1,352 @@
+"""SHACL Core validation compiled to SPARQL, so that large graphs validate where they live.
+
+pySHACL needs an rdflib ``Graph`` and walks it in Python: at a million triples, converting the
+Oxigraph store to rdflib and validating takes minutes. The shapes of imhgraph use a small part
+of SHACL Core, and each of those constraints is one SPARQL query that returns only the nodes
+that break it. This module turns a shapes graph into such queries, runs them on the
+:class:`~imhgraph.stores.Backend` (any engine: memory, on-disk store or endpoint) and returns
+the same results pySHACL gives: the same focus nodes, paths, values, source shapes,
+constraint components and severities (checked by ``tests/test_fastvalidate.py`` against
+pySHACL on every shape fixture).
+
+Supported (what ``ontology/shapes.ttl`` uses, and a little more): targets ``sh:targetClass``
+(with ``rdfs:subClassOf*``), ``sh:targetNode``, ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``
+and implicit class targets; ``sh:property`` with a predicate or inverse path; ``sh:node``;
+``sh:minCount``, ``sh:maxCount``, ``sh:nodeKind``, ``sh:class``, ``sh:datatype``, ``sh:in``,
+``sh:hasValue``, ``sh:minInclusive``/``maxInclusive``/``minExclusive``/``maxExclusive``,
+``sh:minLength``/``maxLength``; ``sh:severity``, ``sh:message``, ``sh:deactivated``.
+Anything else (``sh:or``, ``sh:pattern``, ``sh:sparql``, complex paths …) raises
+:class:`Unsupported`, and :mod:`imhgraph.validate` then hands the whole job to pySHACL.
+
+The queries are generated from the shapes (IRIs and literals of the shapes graph written in
+N-Triples syntax), not from user input, which is why they are not ``.rq`` files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+from rdflib.term import Node
+
+from .stores import Backend
+
+#: sh: predicates that say something about how to validate; any other sh: predicate on a
+#: shape is a constraint this module does not know, and makes it hand over to pySHACL.
+_KNOWN = {
+    SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.path, SH.property,
+    SH.node, SH.minCount, SH.maxCount, SH.nodeKind, SH["class"], SH.datatype, SH["in"], SH.hasValue,
+    SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.minLength, SH.maxLength,
+    SH.severity, SH.message, SH.deactivated, SH.name, SH.description, SH.order, SH.group,
+    SH.defaultValue,
+}
+_NODE_KINDS = {
+    SH.IRI: "isIRI(?v)",
+    SH.Literal: "isLiteral(?v)",
+    SH.BlankNode: "isBlank(?v)",
+    SH.BlankNodeOrIRI: "(isBlank(?v) || isIRI(?v))",
+    SH.BlankNodeOrLiteral: "(isBlank(?v) || isLiteral(?v))",
+    SH.IRIOrLiteral: "(isIRI(?v) || isLiteral(?v))",
+}
+_RANGES = {
+    SH.minInclusive: (">=", SH.MinInclusiveConstraintComponent),
+    SH.maxInclusive: ("<=", SH.MaxInclusiveConstraintComponent),
+    SH.minExclusive: (">", SH.MinExclusiveConstraintComponent),
+    SH.maxExclusive: ("<", SH.MaxExclusiveConstraintComponent),
+}
+_MAX_DEPTH = 8
+_PREFIX = (
+    "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+)
+
+#: A focus pattern: given a variable name (``?f1``), a SPARQL group that binds it to the
+#: distinct focus nodes of a shape.
+FocusPattern = Callable[[str], str]
+
+
+class Unsupported(Exception):
+    """The shapes use a feature this module does not compile; validate with pySHACL instead."""
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One validation result, as pySHACL reports it (top-level results only)."""
+
+    focus: Node
+    path: Node | None
+    value: Node | None
+    shape: Node
+    component: URIRef
+    severity: URIRef
+
+
+class Compiler:
+    """Checks the shapes graph and runs its constraints on a backend."""
+
+    def __init__(self, shapes: Graph) -> None:
+        self.shapes = shapes
+        self._counter = 0
+
+    # -- reading the shapes ---------------------------------------------------------------
+
+    def targeted(self) -> list[tuple[Node, FocusPattern]]:
+        """Every active shape with targets, with the pattern of its focus nodes."""
+        g = self.shapes
+        found: dict[Node, list[str]] = {}
+        for pred in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
+            for shape in g.subjects(pred, None):
+                found.setdefault(shape, [])
+        for cls in (RDFS.Class, OWL.Class):
+            for shape in g.subjects(RDF.type, cls):
+                if (shape, RDF.type, SH.NodeShape) in g or (shape, RDF.type, SH.PropertyShape) in g:
+                    found.setdefault(shape, [])
+        result = []
+        for shape in sorted(found, key=str):
+            if self._deactivated(shape):
+                continue
+            result.append((shape, self._target_pattern(shape)))
+        return result
+
+    def _target_pattern(self, shape: Node) -> FocusPattern:
+        g = self.shapes
+        parts: list[Callable[[str], str]] = []
+        classes = list(g.objects(shape, SH.targetClass))
+        if isinstance(shape, URIRef) and any((shape, RDF.type, c) in g for c in (RDFS.Class, OWL.Class)):
+            classes.append(shape)
+        for cls in classes:
+            term = _term(cls)
+            parts.append(lambda v, term=term: f"{{ {v} rdf:type/rdfs:subClassOf* {term} }}")
+        nodes = [_term(n) for n in g.objects(shape, SH.targetNode)]
+        if nodes:
+            parts.append(lambda v, nodes=nodes: f"{{ VALUES {v} {{ {' '.join(nodes)} }} }}")
+        for pred in g.objects(shape, SH.targetSubjectsOf):
+            term = _term(pred)
+            parts.append(lambda v, term=term: f"{{ {v} {term} [] }}")
+        for pred in g.objects(shape, SH.targetObjectsOf):
+            term = _term(pred)
+            parts.append(lambda v, term=term: f"{{ [] {term} {v} }}")
+
+        def pattern(v: str) -> str:
+            return f"{{ SELECT DISTINCT {v} WHERE {{ {' UNION '.join(p(v) for p in parts)} }} }}"
+
+        return pattern
+
+    def _deactivated(self, shape: Node) -> bool:
+        return any(str(v).lower() == "true" for v in self.shapes.objects(shape, SH.deactivated))
+
+    def check(self, shape: Node, depth: int = 0) -> None:
+        """Raise :class:`Unsupported` when *shape* (or a shape it uses) has an unknown constraint."""
+        if depth > _MAX_DEPTH:
+            raise Unsupported("shapes nested too deep (or recursive)")
+        for pred, obj in self.shapes.predicate_objects(shape):
+            if str(pred).startswith(str(SH)) and pred not in _KNOWN:
+                raise Unsupported(f"constraint {pred} is not compiled")
+            if pred == SH.datatype and obj in (RDFS.Literal, RDFS.Datatype):
+                raise Unsupported("sh:datatype rdfs:Literal")
+            if pred == SH.nodeKind and obj not in _NODE_KINDS:
+                raise Unsupported(f"sh:nodeKind {obj}")
+        path = self.shapes.value(shape, SH.path)
+        if path is not None:
+            self._path(path)
+        for sub in self.shapes.objects(shape, SH.property):
+            self.check(sub, depth + 1)
+        for sub in self.shapes.objects(shape, SH.node):
+            self.check(sub, depth + 1)
+
+    def _path(self, path: Node) -> str:
+        if isinstance(path, URIRef):
+            return _term(path)
+        inverse = self.shapes.value(path, SH.inversePath)
+        if isinstance(path, BNode) and isinstance(inverse, URIRef) and len(list(self.shapes.predicate_objects(path))) == 1:
+            return "^" + _term(inverse)
+        raise Unsupported("complex property paths are not compiled")
+
+    # -- running -----------------------------------------------------------------------------
+
+    def _var(self) -> str:
+        self._counter += 1
+        return f"?f{self._counter}"
+
+    def run(self, backend: Backend, shape: Node, focus: FocusPattern, depth: int = 0) -> set[Finding]:
+        """Every result of validating the focus nodes of *focus* against *shape*."""
+        if depth > _MAX_DEPTH:
+            raise Unsupported("shapes nested too deep (or recursive)")
+        if self._deactivated(shape):
+            return set()
+        g = self.shapes
+        severity = g.value(shape, SH.severity) or SH.Violation
+        path_node = g.value(shape, SH.path)
+        found: set[Finding] = set()
+        f = self._var()
+        fp = focus(f)
+        if path_node is not None:
+            path = self._path(path_node)
+            values = f"{fp} {f} {path} ?v ."
+        else:
+            path = None
+            values = f"{fp} BIND({f} AS ?v)"
+
+        def add(rows: Iterable[tuple[Node, Node | None]], component: URIRef) -> None:
+            for node, value in rows:
+                found.add(Finding(node, path_node, value, shape, component, severity))
+
+        for n in g.objects(shape, SH.minCount):
+            rows = backend.select(
+                f"{_PREFIX}SELECT {f} WHERE {{ {fp} OPTIONAL {{ {f} {path} ?v }} }} "
+                f"GROUP BY {f} HAVING (COUNT(DISTINCT ?v) < {int(n)})"
+            ).rows
+            add(((r[0], None) for r in rows), SH.MinCountConstraintComponent)
+        for n in g.objects(shape, SH.maxCount):
+            rows = backend.select(
+                f"{_PREFIX}SELECT {f} WHERE {{ {values} }} GROUP BY {f} HAVING (COUNT(DISTINCT ?v) > {int(n)})"
+            ).rows
+            add(((r[0], None) for r in rows), SH.MaxCountConstraintComponent)
+        for kind in g.objects(shape, SH.nodeKind):
+            add(self._values(backend, f, values, f"FILTER(!{_NODE_KINDS[kind]})"), SH.NodeKindConstraintComponent)
+        for cls in g.objects(shape, SH["class"]):
+            rows = backend.select(
+                f"{_PREFIX}SELECT {f} ?v WHERE {{ {{ {values} }} MINUS {{ ?v rdf:type/rdfs:subClassOf* {_term(cls)} }} }}"
+            ).rows
+            add(rows, SH.ClassConstraintComponent)
+        for dtype in g.objects(shape, SH.datatype):
+            d = _term(dtype)
+            add(self._values(backend, f, values, f"FILTER(!isLiteral(?v) || DATATYPE(?v) != {d})"), SH.DatatypeConstraintComponent)
+            # Literals of the right datatype can still be ill-formed ("yes"^^xsd:boolean): the
+            # same test pySHACL makes, on the same rdflib terms it would see.
+            candidates = self._values(backend, f, values, f"FILTER(isLiteral(?v) && DATATYPE(?v) = {d})")
+            add(((node, v) for node, v in candidates if not _datatype_ok(v, dtype)), SH.DatatypeConstraintComponent)
+        for members in g.objects(shape, SH["in"]):
+            allowed = list(Collection(g, members))
+            test = " || ".join(f"sameTerm(?v, {_term(m)})" for m in allowed) or "false"
+            add(self._values(backend, f, values, f"FILTER(!({test}))"), SH.InConstraintComponent)
+        for value in g.objects(shape, SH.hasValue):
+            rows = backend.select(
+                f"{_PREFIX}SELECT {f} WHERE {{ {fp} FILTER NOT EXISTS {{ {values.replace(fp, '', 1)} FILTER(sameTerm(?v, {_term(value)})) }} }}"
+            ).rows
+            add(((r[0], None) for r in rows), SH.HasValueConstraintComponent)
+        for pred, (op, component) in _RANGES.items():
+            for bound in g.objects(shape, pred):
+                add(self._values(backend, f, values, f"FILTER(!COALESCE(isLiteral(?v) && ?v {op} {_term(bound)}, false))"), component)
+        for pred, op, component in (
+            (SH.minLength, "<", SH.MinLengthConstraintComponent),
+            (SH.maxLength, ">", SH.MaxLengthConstraintComponent),
+        ):
+            for n in g.objects(shape, pred):
+                add(self._values(backend, f, values, f"FILTER(isBlank(?v) || STRLEN(STR(?v)) {op} {int(n)})"), component)
+        for sub in g.objects(shape, SH.node):
+            add(self._node(backend, f, fp, values, sub, depth), SH.NodeConstraintComponent)
+        for sub in g.objects(shape, SH.property):
+            if path_node is not None:
+                raise Unsupported("sh:property on a property shape")
+            found |= self.run(backend, sub, focus, depth + 1)
+        return found
+
+    def _values(self, backend: Backend, f: str, values: str, test: str) -> list[tuple[Node, Node]]:
+        rows = backend.select(f"{_PREFIX}SELECT {f} ?v WHERE {{ {values} {test} }}").rows
+        return [(r[0], r[1]) for r in rows]
+
+    def _node(self, backend: Backend, f: str, fp: str, values: str, sub: Node, depth: int) -> list[tuple[Node, Node]]:
+        """(focus, value) where the value node does not conform to node shape *sub*."""
+        inner_values = values
+
+        def value_nodes(v: str) -> str:
+            # The distinct value nodes of the outer focus nodes become the focus nodes of *sub*.
+            return f"{{ SELECT DISTINCT {v} WHERE {{ {inner_values.replace('?v', v)} }} }}"
+
+        failing = {finding.focus for finding in self.run(backend, sub, value_nodes, depth + 1)}
+        if not failing:
+            return []
+        rows = backend.select(f"{_PREFIX}SELECT {f} ?v WHERE {{ {values} }}").rows
+        return [(r[0], r[1]) for r in rows if r[1] in failing]
+
+
+def _term(node: Node) -> str:
+    """A shapes-graph term in SPARQL syntax."""
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    if isinstance(node, Literal):
+        return node.n3()
+    raise Unsupported(f"blank node {node} used as a constant in a shape")
+
+
+def _datatype_ok(value: Node, dtype: Node) -> bool:
+    """pySHACL's test of a literal whose datatype is *dtype*: well-formed and of the right kind."""
+    from datetime import date, datetime, time
+    from decimal import Decimal
+
+    if not isinstance(value, Literal):
+        return False
+    if getattr(value, "ill_typed", None) is True:
+        return False
+    v = value.value
+    checks: dict[Node, Callable[[object], bool]] = {
+        XSD.string: lambda x: isinstance(x, (str, bytes)),
+        RDF.langString: lambda x: isinstance(x, (str, bytes)),
+        XSD.integer: lambda x: isinstance(x, int),
+        XSD.float: lambda x: isinstance(x, float),
+        XSD.decimal: lambda x: isinstance(x, Decimal),
+        XSD.boolean: lambda x: isinstance(x, bool),
+        XSD.date: lambda x: isinstance(x, date),
+        XSD.time: lambda x: isinstance(x, time),
+        XSD.dateTime: lambda x: isinstance(x, datetime),
+    }
+    check = checks.get(dtype)
+    return True if check is None else check(v)
+
+
+def compile_check(shapes: Graph) -> list[tuple[Node, FocusPattern]]:
+    """The targeted shapes of *shapes*, after checking every constraint is supported.
+
+    :raises Unsupported: a constraint or path this module does not compile.
+    """
+    compiler = Compiler(shapes)
+    targeted = compiler.targeted()
+    for shape, _ in targeted:
+        compiler.check(shape)
+    return targeted
+
+
+def validate_findings(backend: Backend, shapes: Graph) -> list[Finding]:
+    """Every top-level SHACL result of validating *backend*'s graph against *shapes*, sorted.
+
+    :raises Unsupported: the shapes need pySHACL.
+    """
+    compiler = Compiler(shapes)
+    targeted = compiler.targeted()
+    for shape, _ in targeted:
+        compiler.check(shape)
+    found: set[Finding] = set()
+    for shape, pattern in targeted:
+        found |= compiler.run(backend, shape, pattern)
+    return sorted(found, key=lambda x: tuple(str(p) for p in (x.focus, x.path, x.shape, x.component, x.value)))
+
+
+def results_graph(findings: Iterable[Finding], shapes: Graph, *, conforms: bool) -> Graph:
+    """A SHACL validation report graph of *findings*, as pySHACL builds one (without the
+    nested ``sh:detail`` results of ``sh:node``)."""
+    report = Graph()
+    root = BNode()
+    report.add((root, RDF.type, SH.ValidationReport))
+    report.add((root, SH.conforms, Literal(conforms)))
+    for finding in findings:
+        node = BNode()
+        report.add((root, SH.result, node))
+        report.add((node, RDF.type, SH.ValidationResult))
+        report.add((node, SH.focusNode, finding.focus))
+        if finding.path is not None:
+            report.add((node, SH.resultPath, finding.path))
+            if isinstance(finding.path, BNode):
+                for p, o in shapes.predicate_objects(finding.path):
+                    report.add((finding.path, p, o))
+        if finding.value is not None:
+            report.add((node, SH.value, finding.value))
+        report.add((node, SH.sourceShape, finding.shape))
+        report.add((node, SH.sourceConstraintComponent, finding.component))
+        report.add((node, SH.resultSeverity, finding.severity))
+        for message in shapes.objects(finding.shape, SH.message):
+            report.add((node, SH.resultMessage, message))
+    return report
