@@ -182,6 +182,8 @@ class Ladder:
     reached: tuple[str, ...]
     next_level: int | None
     next: tuple[str, ...]
+    #: the other credentials (tracks) at the reached level, not (yet) reached.
+    other_tracks: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """Stable keys, credential IDs as short IDs."""
@@ -190,7 +192,11 @@ class Ladder:
             "label": self.label,
             "reached": None
             if self.reached_level is None
-            else {"level": self.reached_level, "credentials": [short_id(c) for c in self.reached]},
+            else {
+                "level": self.reached_level,
+                "credentials": [short_id(c) for c in self.reached],
+                "other_tracks": [short_id(c) for c in self.other_tracks],
+            },
             "next": None
             if self.next_level is None
             else {"level": self.next_level, "credentials": [short_id(c) for c in self.next]},
@@ -272,6 +278,9 @@ class Eligibility:
                 else "not yet eligible for any level"
             )
             lines.append(head)
+            for iri in ladder.other_tracks:
+                a = self.assessment(iri)
+                lines.append(f"    other track at level {ladder.reached_level}: {short_id(iri)} ({_STATUS_WORDS[a.status]})")
             if ladder.next_level is None:
                 lines.append("    top of the ladder reached")
                 continue
@@ -464,7 +473,7 @@ def _amount_check(
         return Check(requirement, "not recorded", "unknown", f"the data does not record the {unit}s {what} required")
     required = f"{_qty(needed, unit)} {what}"
     if needed <= 0:
-        return Check(requirement, f"none {what}" if needed == 0 else required, "met")
+        return Check(requirement, f"no {unit}s {what}" if needed == 0 else required, "met")
     if have is None:
         return Check(requirement, required, "unknown", f"needs {_qty(needed, unit)} {what}: give {option}")
     if have >= needed:
@@ -505,8 +514,12 @@ def _ladders(backend: Backend, credentials: Iterable[Assessment]) -> tuple[Ladde
             chosen = [a.iri for a in rungs if a.level == level and (level != reached_level or a.status == "eligible")]
             return tuple(sorted(chosen, key=short_id))
 
+        reached = at(reached_level)
+        others = tuple(
+            sorted((a.iri for a in rungs if a.level == reached_level and a.iri not in reached), key=short_id)
+        ) if reached_level is not None else ()
         ladders.append(
-            Ladder(org, label_of(backend, org), reached_level, at(reached_level), next_level, at(next_level))
+            Ladder(org, label_of(backend, org), reached_level, reached, next_level, at(next_level), others)
         )
     return tuple(ladders)
 
