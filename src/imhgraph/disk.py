@@ -30,7 +30,7 @@ from rdflib.term import Node
 
 from . import __version__, resources
 from .errors import StoreError
-from .stores import OxigraphBackend
+from .stores import Backend, OxigraphBackend
 
 #: bump when the layout inside the store changes; a store with a newer layout is refused.
 STORE_FORMAT = 1
@@ -60,7 +60,9 @@ class DiskBackend(OxigraphBackend):
         return self.store.query(with_values(query, bindings), named_graphs=[])
 
     def triple_count(self) -> int:
-        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        # COUNT in SPARQL runs in Rust over the default graph only (len(store) would also
+        # count the marker graphs; iterating quads in Python is ~8x slower).
+        return Backend.triple_count(self)
 
     def close(self) -> None:
         store = getattr(self, "store", None)
