@@ -25,6 +25,7 @@ demo: install
 	$(BIN)/imhgraph validate
 	$(BIN)/imhgraph coverage --summary
 	$(BIN)/imhgraph gaps --all-programs --credential imhs
+	@mkdir -p $(dir $(REPORT)) && $(BIN)/imhgraph report --output $(REPORT) && echo "report: $(abspath $(REPORT))"
 
 test: install-test
 	$(BIN)/python -m pytest

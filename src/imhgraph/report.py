@@ -37,7 +37,7 @@ MATRIX_LIMIT = 60
 _CELL = 15  # heatmap cell size in px
 _ROW_LABEL_CHARS = 40
 _TOPIC_LABEL_CHARS = 40
-_CHAR_PX = 6.4  # average width of a 12px sans-serif character, for layout estimates
+_CHAR_PX = 7.0  # a generous width of a 12px sans-serif character, for layout estimates
 
 _CSS = """
 :root { --ink:#1a1a1a; --muted:#555; --line:#c8c8c8; --accent:#005a8c; --bg-alt:#f4f6f8; }

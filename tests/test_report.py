@@ -1,0 +1,288 @@
+"""Issue 5: the HTML report — structure (html.parser), self-containment, escaping, determinism,
+and a real rendering in headless Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import zlib
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from imhgraph.coverage import load_coverage_data
+from imhgraph.report import CELL_COLOURS, build_report
+from imhgraph.stores import memory_backend
+
+from .conftest import FIXTURES
+
+PROGRAMS = FIXTURES / "analyze" / "programs.ttl"
+HOSTILE = "Zeta <b>bold</b> & \"quoted\" <script>alert('x')</script>"
+
+
+class Page(HTMLParser):
+    """Collects what the tests look at: text, tags with attributes, heatmap cells."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.cells: list[str] = []
+        self.stack: list[str] = []
+        self.cell_titles: list[str] = []
+        self._in_cell_title = False
+        self.rows: list[list[str]] = []  # table rows: the text of each th/td
+        self._in_table_cell = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if tag == "rect" and "data-cell" in attributes:
+            self.cells.append(attributes["data-cell"] or "")
+        if tag == "tr":
+            self.rows.append([])
+        if tag in ("td", "th") and self.rows:
+            self.rows[-1].append("")
+            self._in_table_cell = True
+        if tag == "title" and self.stack and self.stack[-1] == "rect":
+            self._in_cell_title = True
+        if tag not in ("meta", "br", "path", "circle", "line"):
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_cell_title = False
+        if tag in ("td", "th"):
+            self._in_table_cell = False
+        if tag in self.stack:
+            while self.stack and self.stack.pop() != tag:
+                pass
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._in_cell_title:
+            self.cell_titles.append(data)
+        if self._in_table_cell:
+            self.rows[-1][-1] += data
+
+
+@pytest.fixture(scope="module")
+def fixture_page(tmp_path_factory) -> tuple[str, Path]:
+    backend = memory_backend([PROGRAMS])
+    html = build_report(backend)
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    path.write_text(html, encoding="utf-8")
+    return html, path
+
+
+def parse(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    page.close()
+    return page
+
+
+def test_every_program_and_topic_label_is_present(fixture_page):
+    html, _ = fixture_page
+    page = parse(html)
+    text = "".join(page.text)
+    data = load_coverage_data(memory_backend([PROGRAMS]))
+    for label in list(data.programs.values()) + list(data.topics.values()):
+        assert label[:39] in text, label  # long topic labels are clipped in the SVG, full in the title
+
+
+def test_heatmap_has_one_cell_per_program_and_topic(fixture_page):
+    html, _ = fixture_page
+    page = parse(html)
+    data = load_coverage_data(memory_backend([PROGRAMS]))
+    assert len(page.cells) == len(data.programs) * len(data.topics)
+    assert set(page.cells) <= {"direct", "narrower", "no", "unknown"}
+    counts = Counter(page.cells)
+    assert counts["direct"] == 4 + 4 + 3 + 3 + 3  # alpha…epsilon's covers; zeta covers nothing
+    assert counts["narrower"] > 0 and counts["no"] > 0 and counts["unknown"] > 0
+    # Hover titles in the words of the brief.
+    assert "Delta Clinical Fellowship — Treatment approaches: narrower" in page.cell_titles
+    assert "Alpha Certificate — Attachment theory: direct" in page.cell_titles
+    assert "Alpha Certificate — Reflective practice: no" in page.cell_titles
+    assert "Gamma Seminar Series — Reflective practice: unknown" in page.cell_titles
+
+
+def test_nothing_is_loaded_from_elsewhere(fixture_page):
+    html, _ = fixture_page
+    page = parse(html)
+    for tag, attrs in page.tags:
+        if tag in ("script", "link", "img", "style", "iframe", "object", "embed", "source", "image", "use"):
+            for key in ("src", "href", "xlink:href", "data"):
+                assert not attrs.get(key), f"<{tag} {key}={attrs.get(key)}> loads something"
+        if tag == "a":
+            href = attrs.get("href") or ""
+            assert href.startswith(("#", "https://example.org/")), href
+    assert not any(tag == "script" for tag, _ in page.tags)
+    assert "@import" not in html and "url(http" not in html and "@font-face" not in html
+    # Only the page's own SVG patterns are referenced by url().
+    assert set(__import__("re").findall(r"url\(([^)]*)\)", html)) == {"#cell-narrower", "#cell-no", "#cell-unknown"}
+
+
+def test_hostile_labels_are_escaped(fixture_page):
+    html, _ = fixture_page
+    assert "<script>" not in html and "<b>bold</b>" not in html
+    assert "Zeta &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; &lt;script&gt;" in html
+    page = parse(html)
+    assert HOSTILE in "".join(page.text)
+    assert any(attrs.get("href") == "https://example.org/lakeside/zeta?a=1&b=2" for tag, attrs in page.tags if tag == "a")
+
+
+def test_sections_overview_gaps_sources(fixture_page):
+    html, _ = fixture_page
+    page = parse(html)
+    text = " ".join(" ".join(page.text).split())
+    ids = {attrs.get("id") for _, attrs in page.tags}
+    assert {"overview", "coverage", "similarity", "gaps", "centrality", "sources"} <= ids
+    assert "between 2023-11-20 and 2024-07-01" in text  # the imh:retrieved dates of the fixture
+    assert "Lakeside Endorsement" in text
+    # Gaps (rank, program, covered, narrower only, not covered, unknown), by hand: Lakeside requires
+    # attachment theory, reflective practice, diagnostic classification, treatment approaches.
+    gaps = [r for r in page.rows if len(r) == 6 and r[2].endswith(" of 4")]
+    assert gaps == [
+        ["1", "Beta Diploma", "2 of 4", "", "Diagnostic classification, Treatment approaches", ""],
+        ["1", "Epsilon Practicum", "2 of 4", "", "", "Treatment approaches, Attachment theory"],
+        ["3", "Delta Clinical Fellowship", "2 of 4", "Treatment approaches", "Diagnostic classification, Attachment theory", ""],
+        ["4", "Alpha Certificate", "1 of 4", "", "Diagnostic classification, Treatment approaches, Reflective practice", ""],
+        ["4", "Gamma Seminar Series", "1 of 4", "", "", "Diagnostic classification, Treatment approaches, Reflective practice"],
+    ]
+    assert "Unknown for every required topic (1 program" in text and HOSTILE in text
+    # Sources with titles, linked.
+    assert any(attrs.get("href") == "https://example.org/lakeside/alpha" for tag, attrs in page.tags if tag == "a")
+    assert "Alpha Certificate — course outline" in text
+    # Communities and centrality.
+    assert "Community 1 (3 programs): Alpha Certificate, Beta Diploma, Gamma Seminar Series." in text
+    assert ["Reflective practice", "3", "50%", "6", "0.595", "core"] in page.rows
+    # Similarity matrix row of alpha: beta .60, delta 0, epsilon 0, gamma .75, zeta 0.
+    assert ["1. Alpha Certificate", "—", "0.60", "0", "0", "0.75", "0"] in page.rows
+
+
+def test_accessibility_basics(fixture_page):
+    html, _ = fixture_page
+    page = parse(html)
+    assert ("html", {"lang": "en"}) in page.tags
+    headers = [attrs for tag, attrs in page.tags if tag == "th"]
+    assert headers and all(attrs.get("scope") in ("col", "row") for attrs in headers)
+    assert [tag for tag, _ in page.tags if tag in ("h1",)] == ["h1"]
+    assert "@media print" in html
+    svg = next(attrs for tag, attrs in page.tags if tag == "svg" and attrs.get("role") == "img")
+    assert svg.get("aria-labelledby")
+
+
+def test_report_is_deterministic_and_written_atomically(run, tmp_path):
+    first, second = tmp_path / "a.html", tmp_path / "b.html"
+    assert run("--data", PROGRAMS, "report", "--output", first).exit_code == 0
+    result = run("--data", PROGRAMS, "report", "--output", second)
+    assert result.exit_code == 0
+    assert f"wrote {second}" in result.stderr
+    assert first.read_bytes() == second.read_bytes()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left behind
+
+
+def test_report_requires_output(run):
+    result = run("--data", PROGRAMS, "report")
+    assert result.exit_code == 2
+    assert "--output" in result.stderr
+
+
+def test_bundled_report_structure(bundled):
+    html = build_report(bundled)
+    page = parse(html)
+    data = load_coverage_data(bundled)
+    assert len(page.cells) == len(data.programs) * len(data.topics)
+    text = "".join(page.text)
+    for label in data.programs.values():
+        assert label[:39] in text
+
+
+# -- a real browser ---------------------------------------------------------------------------
+
+
+def find_chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def png_pixels(path: Path) -> tuple[int, int, list[bytes]]:
+    """Decode an 8-bit RGB or RGBA, non-interlaced PNG in pure Python: (width, height, rows)."""
+    blob = path.read_bytes()
+    assert blob[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, header = 8, b"", None
+    while pos < len(blob):
+        length, kind = struct.unpack(">I4s", blob[pos:pos + 8])
+        chunk = blob[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", chunk)
+        elif kind == b"IDAT":
+            idat += chunk
+        pos += 12 + length
+    width, height, depth, colour, _, _, interlace = header
+    assert depth == 8 and colour in (2, 6) and interlace == 0, header
+    channels = 3 if colour == 2 else 4
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    rows, previous, i = [], bytearray(stride), 0
+    for _ in range(height):
+        kind, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
+        i += 1 + stride
+        for x in range(stride):
+            left = line[x - channels] if x >= channels else 0
+            up = previous[x]
+            corner = previous[x - channels] if x >= channels else 0
+            if kind == 1:
+                line[x] = (line[x] + left) & 0xFF
+            elif kind == 2:
+                line[x] = (line[x] + up) & 0xFF
+            elif kind == 3:
+                line[x] = (line[x] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                line[x] = (line[x] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 0xFF
+        rows.append(bytes(line) if channels == 3 else bytes(b for j in range(0, stride, 4) for b in line[j:j + 3]))
+        previous = line
+    return width, height, rows
+
+
+@pytest.mark.browser
+def test_report_renders_in_headless_chromium(fixture_page, tmp_path):
+    browser = find_chromium()
+    if browser is None:
+        pytest.skip("no Chromium found (looked for chromium, chromium-browser, google-chrome); "
+                    "`apt-get install chromium` to run this test — .ci/run installs it")
+    _, report = fixture_page
+    shot = tmp_path / "shot.png"
+    command = [
+        browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1280,2000",
+        report.as_uri(),
+    ]
+    try:
+        subprocess.run(command, capture_output=True, timeout=120, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail("Chromium did not finish the screenshot within 120 s")
+    assert shot.exists() and shot.stat().st_size > 10_000, "no screenshot written"
+    width, height, rows = png_pixels(shot)
+    assert (width, height) == (1280, 2000)
+    colours = Counter(row[x:x + 3] for row in rows[::2] for x in range(0, len(row), 6))
+    assert len(colours) > 200, "the page looks blank"
+    white = colours[b"\xff\xff\xff"] / sum(colours.values())
+    assert white < 0.97, "the page is nearly all white"
+    # The heatmap's solid colours are on screen: direct cells and the pattern backgrounds.
+    for value in ("direct", "narrower", "no", "unknown"):
+        rgb = bytes.fromhex(CELL_COLOURS[value][1:])
+        assert any(rgb in row for row in rows), f"no {value} cell colour {CELL_COLOURS[value]} on screen"
