@@ -6,6 +6,7 @@ behind; an output path equal to an input is refused before anything is written.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterable
@@ -13,16 +14,34 @@ from pathlib import Path
 
 from .errors import OutputError
 
-# Paths read in this process; an output may never overwrite one of them.
+# Paths read in this process; an output may never overwrite one of them. Files are also
+# remembered by (device, inode), so that a hard link or another spelling of an input is
+# recognised too.
 _INPUTS: set[Path] = set()
+_INPUT_INODES: set[tuple[int, int]] = set()
 
 
 def register_input(path: str | os.PathLike[str]) -> None:
     """Remember *path* as an input, so that no output can replace it."""
     try:
-        _INPUTS.add(Path(path).resolve())
+        resolved = Path(path).resolve()
+        _INPUTS.add(resolved)
+        info = resolved.stat()
+        _INPUT_INODES.add((info.st_dev, info.st_ino))
     except OSError:
         pass
+
+
+def is_input(path: str | os.PathLike[str]) -> bool:
+    """Whether *path* is (another name of) a file read as input in this process."""
+    resolved = Path(path).resolve()
+    if resolved in _INPUTS:
+        return True
+    try:
+        info = resolved.stat()
+    except OSError:
+        return False
+    return (info.st_dev, info.st_ino) in _INPUT_INODES
 
 
 def check_output_path(path: str | os.PathLike[str]) -> Path:
@@ -33,7 +52,7 @@ def check_output_path(path: str | os.PathLike[str]) -> Path:
     """
     target = Path(path)
     resolved = target.resolve()
-    if resolved in _INPUTS:
+    if is_input(resolved):
         raise OutputError(
             f"refusing to write {target}: it is one of the input files",
             hint="Choose another output path; imhgraph never overwrites its inputs.",
@@ -46,8 +65,11 @@ def check_output_path(path: str | os.PathLike[str]) -> Path:
             f"cannot write {target}: the folder {parent} does not exist",
             hint="Create the folder first, or choose another path.",
         )
-    if not os.access(parent, os.W_OK):
-        raise OutputError(f"cannot write {target}: no permission to write in {parent}")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"cannot write {target}: no permission to write in {parent}",
+            hint="Choose a folder you can write to (e.g. your home folder or the current folder).",
+        )
     return resolved
 
 
@@ -57,7 +79,13 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes | Iterable[s
     *content* may be an iterable of text chunks, for outputs too large to hold at once.
     """
     target = check_output_path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise OutputError(
+            f"could not write {path}: {exc.strerror or exc}; nothing was written",
+            hint="Choose a folder you can write to, with free space.",
+        ) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             if isinstance(content, bytes):
@@ -79,7 +107,13 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes | Iterable[s
         os.replace(tmp_name, target)
     except OSError as exc:
         _remove_quietly(tmp_name)
-        raise OutputError(f"could not write {path}: {exc.strerror or exc}") from exc
+        previous = "the previous file is unchanged" if target.exists() else "nothing was written"
+        raise OutputError(
+            f"could not write {path}: {exc.strerror or exc}; {previous}",
+            hint="Free some disk space or choose another folder, then run the command again."
+            if exc.errno == errno.ENOSPC
+            else None,
+        ) from exc
     except BaseException:
         _remove_quietly(tmp_name)
         raise

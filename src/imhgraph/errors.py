@@ -69,17 +69,30 @@ class UnsafeInputError(ImhgraphError):
     code = "IMH012"
 
 
+#: kind of resource (as messages name it) → the named query that lists that kind.
+_LISTING_QUERIES: dict[str, str] = {
+    "organization": "list-organizations",
+    "program": "list-programs",
+    "credential": "list-credentials",
+    "topic": "list-topics",
+    "profession": "list-professions",
+    "education level": "list-education-levels",
+}
+
+
 class UnknownIdError(ImhgraphError):
     """A program, topic, credential, profession or education level ID that is not in the data."""
 
     code = "IMH020"
 
     def __init__(self, kind: str, given: str, suggestions: Sequence[str] = ()) -> None:
-        hint = (
-            "Did you mean: " + ", ".join(suggestions) + "?"
-            if suggestions
-            else f"`imhgraph query list-{kind}s` or `imhgraph stats` lists what there is."
-        )
+        listing = _LISTING_QUERIES.get(kind)
+        if suggestions:
+            hint = "Did you mean: " + ", ".join(suggestions) + "?"
+        elif listing:
+            hint = f"`imhgraph query {listing}` lists them."
+        else:
+            hint = "`imhgraph stats` and `imhgraph queries` show what the data holds."
         super().__init__(f"unknown {kind} {given!r}", hint=hint)
         self.kind, self.given, self.suggestions = kind, given, list(suggestions)
 

@@ -74,8 +74,11 @@ def resolve(backend: Backend, kind: str, given: str) -> URIRef:
     if text in by_id:
         return by_id[text]
     full = expand(text)
-    if URIRef(full) in candidates:
-        return URIRef(full)
+    # Compare as text: making a URIRef of arbitrary input (spaces, '>') makes rdflib log a
+    # "does not look like a valid URI" warning that a user would read as a second error.
+    by_iri = {str(iri): iri for iri in candidates}
+    if full in by_iri:
+        return by_iri[full]
     folded = text.casefold()
     by_label = [iri for iri, label in candidates.items() if label.casefold() == folded]
     if len(by_label) == 1:
