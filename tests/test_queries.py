@@ -715,3 +715,39 @@ def test_readme_catalogue_is_generated_from_the_headers():
     assert section(readme, q.README_SECTION) == q.catalogue_markdown(), (
         "README query catalogue is stale: run `python -m imhgraph.queries README.md`"
     )
+
+
+# ---------------------------------------------------------------------------
+# The same answers over a SPARQL endpoint (a real Oxigraph server, started here)
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    from .servers import OxigraphServer, oxigraph_binary
+
+    if oxigraph_binary() is None:
+        pytest.skip("the oxigraph server binary is not installed")
+    from imhgraph.endpoint import endpoint_backend
+
+    server = OxigraphServer(tmp_path_factory.mktemp("queries-server"))
+    server.load(HERE / "vocab.ttl", LANDSCAPE)
+    with server:
+        yield endpoint_backend(server.url, timeout=20)
+
+
+@pytest.mark.server
+def test_every_catalogue_query_gives_the_same_rows_over_an_endpoint(served, fx):
+    assert served.kind == "endpoint"
+    for name, (params, rows) in EXPECTED.items():
+        assert cells(q.run_named(served, name, params)) == rows, name
+    for params, answer in ASK_CASES:
+        assert q.run_named(served, "program-covers-topic", params).boolean is answer
+    graph = q.run_named(served, "program-graph", {"program": "fx-gamma"}).graph
+    assert isomorphic(graph, q.run_named(fx, "program-graph", {"program": "fx-gamma"}).graph)
+    # Text output, labels included, is the same too.
+    for name in ("programs-covering-topic", "endorsement-ladder"):
+        params = EXPECTED[name][0]
+        assert q.render_result(served, q.run_named(served, name, params), "table") == q.render_result(
+            fx, q.run_named(fx, name, params), "table"
+        )
