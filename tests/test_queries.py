@@ -751,3 +751,9 @@ def test_every_catalogue_query_gives_the_same_rows_over_an_endpoint(served, fx):
         assert q.render_result(served, q.run_named(served, name, params), "table") == q.render_result(
             fx, q.run_named(fx, name, params), "table"
         )
+
+
+def test_listing_queries_named_in_unknown_id_hints_exist():
+    from imhgraph.errors import _LISTING_QUERIES
+
+    assert set(_LISTING_QUERIES.values()) <= set(q.catalogue())
