@@ -48,8 +48,15 @@ def _kind(cls: type[ImhgraphError]) -> str:
     return "".join(" " + c.lower() if c.isupper() else c for c in name).strip().removesuffix(" error") or name
 
 
+def queries_catalogue_markdown() -> str:
+    """The catalogue of named queries, from their headers."""
+    from .queries import catalogue_markdown
+
+    return catalogue_markdown()
+
+
 #: section name → generator; the README holds each between BEGIN/END markers.
-SECTIONS = {"errors": errors_markdown}
+SECTIONS = {"errors": errors_markdown, "queries-catalogue": queries_catalogue_markdown}
 
 
 def replace_section(text: str, name: str, content: str) -> str:

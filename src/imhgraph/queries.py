@@ -915,21 +915,3 @@ def catalogue_markdown(queries: Mapping[str, NamedQuery] | None = None) -> str:
 
 
 README_SECTION = "queries-catalogue"
-
-
-def regenerate_readme(readme: Path) -> bool:
-    """Rewrite the generated catalogue inside *readme*; True when something changed."""
-    from .docs import replace_section
-
-    old = readme.read_text(encoding="utf-8")
-    new = replace_section(old, README_SECTION, catalogue_markdown())
-    if new != old:
-        readme.write_text(new, encoding="utf-8")
-    return new != old
-
-
-if __name__ == "__main__":  # pragma: no cover
-    import sys
-
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("README.md")
-    print("updated" if regenerate_readme(target) else "up to date", target)
