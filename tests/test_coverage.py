@@ -709,3 +709,19 @@ def test_bundled_summary_and_imhs_ranking(run, bundled) -> None:
     assert len(ranking["programs"]) == len(data.programs)
     shares = [p["summary"]["covered"] for p in ranking["programs"]]
     assert shares == sorted(shares, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("compare", "alpha-certificate", "gamma-course", "--format", "json"),
+        ("gaps", "alpha-certificate", "--credential", "relationship-specialist", "--format", "csv"),
+        ("gaps", "--all-programs", "--credential", "relationship-specialist"),
+        ("coverage", "--summary", "--format", "markdown"),
+    ],
+)
+def test_every_command_writes_its_output_file_as_it_prints(run, tmp_path: Path, args) -> None:
+    printed = run("--data", FIXTURE, *args).stdout
+    target = tmp_path / "out"
+    written = run("--data", FIXTURE, *args, "--output", target)
+    assert written.stdout == "" and target.read_text(encoding="utf-8") == printed

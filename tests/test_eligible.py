@@ -213,3 +213,10 @@ def test_bundled_mi_aimh_ladder(bundled) -> None:
     assert by_id["imhs"].missing == ["needs 12 more hours of reflective supervision"]
     ladder = next(lad for lad in result.ladders if lad.organization.endswith("/mi-aimh"))
     assert ladder.next_level == by_id["imhs"].level
+
+
+def test_output_file(run, tmp_path) -> None:
+    printed = run("--data", FIXTURE, "eligible", *BACHELOR).stdout
+    target = tmp_path / "eligible.txt"
+    assert run("--data", FIXTURE, "eligible", *BACHELOR, "--output", target).exit_code == 0
+    assert target.read_text(encoding="utf-8") == printed == TEXT

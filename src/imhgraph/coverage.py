@@ -127,7 +127,12 @@ class CoverageData:
         found = self._reached.get(program)
         if found is None:
             covered = self.covers.get(program, _EMPTY)
-            found = frozenset().union(*(self.ancestors(t) for t in covered)) if covered else _EMPTY
+            memo = self._ancestors
+            for topic in covered:
+                if topic not in memo:
+                    self.ancestors(topic)
+            # map() over the memo keeps the union at C speed (this runs once per program).
+            found = frozenset().union(*map(memo.__getitem__, covered)) if covered else _EMPTY
             self._reached[program] = found
         return found
 
@@ -421,19 +426,40 @@ class CoverageMatrix:
     data: CoverageData
     programs: tuple[str, ...]
     topics: tuple[str, ...]
+    _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def value(self, program: str, topic: str) -> str:
         """The cell of *program* for *topic* (see :func:`cell`)."""
         return cell(self.data, program, topic)
 
+    def _index(self) -> dict[str, int]:
+        found = self._memo.get("index")
+        if found is None:
+            found = self._memo["index"] = {t: i for i, t in enumerate(self.topics)}
+        return found
+
+    def _fill(self, program: str, values: Sequence[Any], default: Sequence[Any]) -> list[Any]:
+        """A row built from per-column *values* ``(direct, narrower)`` over a copy of the
+        *default* row: only the covered and reached columns are touched, so a row costs its
+        program's topics, not the number of columns."""
+        index = self._index()
+        row = list(default)
+        covered = self.data.covers.get(program, _EMPTY)
+        for topic in self.data.reached(program):
+            i = index.get(topic)
+            if i is not None:
+                row[i] = values[1][i]
+        for topic in covered:
+            i = index.get(topic)
+            if i is not None:
+                row[i] = values[0][i]
+        return row
+
     def row(self, program: str) -> list[str]:
         """The cells of one program, in column order."""
-        covered = self.data.covers.get(program, _EMPTY)
-        reached = self.data.reached(program)
-        default = "no" if self.data.complete.get(program, False) else "unknown"
-        return [
-            "direct" if t in covered else "narrower" if t in reached else default for t in self.topics
-        ]
+        n = len(self.topics)
+        default = ["no" if self.data.complete.get(program, False) else "unknown"] * n
+        return self._fill(program, (["direct"] * n, ["narrower"] * n), default)
 
     def rows(self) -> Iterator[tuple[str, list[str]]]:
         """``(program, cells)`` for every row, in order."""
@@ -473,14 +499,21 @@ class CoverageMatrix:
         )
         yield "\n  ],\n" if self.topics else "],\n"
         yield '  "cells": ['
-        topic_parts = [f', "topic": {dump(short_id(t), ensure_ascii=False)}, "value": "' for t in self.topics]
+        # Every cell line is "<program part><topic part + value>"; the second halves are built
+        # once per column and value, and a row is one C-level join over a list of them.
+        suffix = {
+            v: [f', "topic": {dump(short_id(t), ensure_ascii=False)}, "value": "{v}"}}' for t in self.topics]
+            for v in CELL_VALUES
+        }
         first = True
-        for program, cells in self.rows():
+        for program in self.programs:
+            if not self.topics:
+                break
             head = f'    {{"program": {dump(short_id(program), ensure_ascii=False)}'
-            chunk = ",\n".join(f'{head}{part}{value}"}}' for part, value in zip(topic_parts, cells))
-            if chunk:
-                yield ("\n" if first else ",\n") + chunk
-                first = False
+            default = suffix["no"] if self.data.complete.get(program, False) else suffix["unknown"]
+            parts = self._fill(program, (suffix["direct"], suffix["narrower"]), default)
+            yield ("\n" if first else ",\n") + head + (",\n" + head).join(parts)
+            first = False
         yield "]\n" if first else "\n  ]\n"
         yield "}\n"
 

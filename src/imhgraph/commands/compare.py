@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import click
 
-from ._options import backend, emit, format_option
+from pathlib import Path
+
+from ._options import backend, emit, format_option, output_option
 
 
 @click.command()
 @click.argument("a", metavar="A")
 @click.argument("b", metavar="B")
 @format_option(("table", "csv", "tsv", "markdown", "json"))
+@output_option()
 @click.pass_context
-def command(ctx: click.Context, a: str, b: str, fmt: str) -> None:
+def command(ctx: click.Context, a: str, b: str, fmt: str, output: Path | None) -> None:
     """Compare programs A and B by the topics they cover directly.
 
     Lists the topics both cover (shared), only A, only B, and the topics where
@@ -24,8 +27,9 @@ def command(ctx: click.Context, a: str, b: str, fmt: str) -> None:
 
     result = compare_programs(backend(ctx), a, b)
     if fmt == "json":
-        emit(render_json(result.to_json()))
+        text = render_json(result.to_json())
     elif fmt == "table":
-        emit(result.text())
+        text = result.text()
     else:
-        emit(render(result.table(), fmt))
+        text = render(result.table(), fmt)
+    emit(text, output)

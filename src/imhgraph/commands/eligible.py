@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ._options import backend, emit, format_option
+from pathlib import Path
+
+from ._options import backend, emit, format_option, output_option
 
 _AMOUNT = click.FloatRange(min=0)
 
@@ -16,6 +18,7 @@ _AMOUNT = click.FloatRange(min=0)
 @click.option("--supervision-hours", type=_AMOUNT, metavar="N", help="Hours of reflective supervision or consultation.")
 @click.option("--profession", metavar="ID", help="Professional background, e.g. social-worker.")
 @format_option(("table", "csv", "tsv", "markdown", "json"))
+@output_option()
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -25,6 +28,7 @@ def command(
     supervision_hours: float | None,
     profession: str | None,
     fmt: str,
+    output: Path | None,
 ) -> None:
     """Which credentials and programs this person's background lets them apply for.
 
@@ -45,8 +49,9 @@ def command(
         profession=profession,
     )
     if fmt == "json":
-        emit(render_json(result.to_json()))
+        text = render_json(result.to_json())
     elif fmt == "table":
-        emit(result.text())
+        text = result.text()
     else:
-        emit(render(result.table(), fmt))
+        text = render(result.table(), fmt)
+    emit(text, output)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ._options import backend, emit, finish, format_option
+from pathlib import Path
+
+from ._options import backend, emit, finish, format_option, output_option
 
 
 @click.command()
@@ -15,9 +17,16 @@ from ._options import backend, emit, finish, format_option
     "--fail-on-gaps", is_flag=True, help="Exit 1 when a required topic is certainly not covered (cell `no`)."
 )
 @format_option(("table", "csv", "tsv", "markdown", "json"))
+@output_option()
 @click.pass_context
 def command(
-    ctx: click.Context, program: str | None, credential: str, all_programs: bool, fail_on_gaps: bool, fmt: str
+    ctx: click.Context,
+    program: str | None,
+    credential: str,
+    all_programs: bool,
+    fail_on_gaps: bool,
+    fmt: str,
+    output: Path | None,
 ) -> None:
     """For every topic the credential requires, the program's coverage cell.
 
@@ -31,9 +40,10 @@ def command(
 
     result = credential_gaps(backend(ctx), program, credential, all_programs=all_programs)
     if fmt == "json":
-        emit(render_json(result.to_json()))
+        text = render_json(result.to_json())
     elif all_programs:
-        emit(render(result.table(fmt), fmt))
+        text = render(result.table(fmt), fmt)
     else:
-        emit(render(result.table(symbols=fmt in ("table", "markdown")), fmt))
+        text = render(result.table(symbols=fmt in ("table", "markdown")), fmt)
+    emit(text, output)
     finish(1 if fail_on_gaps and result.has_no else 0)
