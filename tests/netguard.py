@@ -109,6 +109,9 @@ class CountingServer:
         class Handler(BaseHTTPRequestHandler):
             def _answer(self) -> None:
                 outer.requests.append(f"{self.command} {self.path}")
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
                 body = b'{"@context": {"name": "http://schema.org/name"}}'
                 self.send_response(200)
                 self.send_header("Content-Type", "application/ld+json")
@@ -116,7 +119,7 @@ class CountingServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            do_GET = do_POST = do_HEAD = _answer  # noqa: N815
+            do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = _answer  # noqa: N815
 
             def log_message(self, *args: Any) -> None:
                 pass
