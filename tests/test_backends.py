@@ -294,6 +294,9 @@ MATRIX: dict[str, list[str]] = {
     "compare": ["compare", "{a}", "{b}", "--format", "json"],
     "eligible": ["eligible", "--education", "master", "--format", "json"],
     "analyze": ["analyze", "similarity", "--format", "json"],
+    "analyze-centrality": ["analyze", "centrality", "--format", "json"],
+    "analyze-communities": ["analyze", "communities", "--format", "json"],
+    "queries": ["queries", "--format", "json"],
     "query": ["query", "{query}", "--format", "json"],
 }
 
@@ -344,14 +347,25 @@ def _comparable(command: str, stdout: str) -> str:
     return stdout
 
 
-def _catalogue_queries() -> list[str]:
-    """Named queries that need no parameter (their ``# param:`` lines are all optional)."""
-    names = []
+def _catalogue_queries(with_examples: bool = False) -> list[list[str]]:
+    """``query`` arguments for the named queries: those that need no parameter and, with
+    *with_examples* (the bundled data), the others with the example values of their headers."""
+    runs = []
     for path in sorted(resources.queries_dir().glob("*.rq")):
         header = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("# param:")]
         if all("optional" in line or "default" in line for line in header):
-            names.append(path.stem)
-    return names
+            runs.append([path.stem])
+        elif with_examples:
+            params = []
+            for line in header:
+                name = line.removeprefix("# param:").split()[0]
+                example = line.rpartition("Example:")[2].strip() if "Example:" in line else ""
+                if not example:
+                    break
+                params += ["--param", f"{name}={example}"]
+            else:
+                runs.append([path.stem, *params])
+    return runs
 
 
 @needs_server
@@ -363,10 +377,10 @@ def test_same_answers_on_every_backend(dataset: Dataset, command: str) -> None:
         pytest.skip(f"`{verb}` is not a command yet")
     arg_sets: list[list[str]]
     if verb == "query":
-        names = _catalogue_queries()
-        if not names:
-            pytest.skip("no parameterless named query in queries/")
-        arg_sets = [[a.replace("{query}", n) for a in MATRIX[command]] for n in names]
+        runs = _catalogue_queries(with_examples=dataset.name == "bundled")
+        if not runs:
+            pytest.skip("no named query in queries/ to run")
+        arg_sets = [["query", *run, *MATRIX[command][2:]] for run in runs]
     else:
         if any("{" in a for a in MATRIX[command]) and not all(dataset.ids.values()):
             pytest.skip(f"the {dataset.name} data has fewer than two programs or no credential")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -166,10 +167,13 @@ def _open(folder: Path, *, writable: bool) -> tuple[ox.Store, bool]:
     except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
         locked = "lock" in str(exc).lower()
         if locked and not writable and (folder / "CURRENT").is_file():
-            try:
-                return ox.Store.read_only(str(folder)), True
-            except (OSError, RuntimeError):
-                pass
+            # The writer may be compacting (files listed in the manifest vanish for a moment):
+            # retry briefly before giving up.
+            for attempt in range(8):
+                try:
+                    return ox.Store.read_only(str(folder)), True
+                except (OSError, RuntimeError):
+                    time.sleep(0.05 * (attempt + 1))
         if locked:
             raise StoreError(
                 f"{folder} is in use by another process (the store is locked)",
