@@ -297,6 +297,8 @@ MATRIX: dict[str, list[str]] = {
     "analyze-centrality": ["analyze", "centrality", "--format", "json"],
     "analyze-communities": ["analyze", "communities", "--format", "json"],
     "queries": ["queries", "--format", "json"],
+    "gaps-all": ["gaps", "--all-programs", "--credential", "{credential}", "--format", "json"],
+    "report": ["report", "--output", "{out}"],
     "query": ["query", "{query}", "--format", "json"],
 }
 
@@ -304,8 +306,8 @@ MATRIX: dict[str, list[str]] = {
 class Dataset:
     """One dataset served three ways: CLI arguments selecting memory, --store and --endpoint."""
 
-    def __init__(self, name: str, files: list[Path], ways: dict[str, list[str]], ids: dict[str, str]) -> None:
-        self.name, self.files, self.ways, self.ids = name, files, ways, ids
+    def __init__(self, name: str, files: list[Path], ways: dict[str, list[str]], ids: dict[str, str], folder: Path) -> None:
+        self.name, self.files, self.ways, self.ids, self.folder = name, files, ways, ids, folder
 
 
 def _ids(data: list[Path] | None) -> dict[str, str]:
@@ -336,7 +338,7 @@ def dataset(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         code, out, err = invoke(*data_args, "push", "--endpoint", server.url)
         assert code == 0, err
         ways = {"memory": data_args, "store": ["--store", str(folder / "store")], "endpoint": ["--endpoint", server.url]}
-        yield Dataset(request.param, files, ways, _ids(files or None))
+        yield Dataset(request.param, files, ways, _ids(files or None), folder)
 
 
 def _comparable(command: str, stdout: str) -> str:
@@ -382,14 +384,17 @@ def test_same_answers_on_every_backend(dataset: Dataset, command: str) -> None:
             pytest.skip("no named query in queries/ to run")
         arg_sets = [["query", *run, *MATRIX[command][2:]] for run in runs]
     else:
-        if any("{" in a for a in MATRIX[command]) and not all(dataset.ids.values()):
+        if any("{" in a and a != "{out}" for a in MATRIX[command]) and not all(dataset.ids.values()):
             pytest.skip(f"the {dataset.name} data has fewer than two programs or no credential")
-        arg_sets = [[a.format(**dataset.ids) for a in MATRIX[command]]]
+        arg_sets = [[a.format(out="{out}", **dataset.ids) for a in MATRIX[command]]]
     for args in arg_sets:
         outputs = {}
         for way, global_args in dataset.ways.items():
-            code, out, err = invoke(*global_args, *args)
+            written = dataset.folder / f"{command}-{way}.out"
+            code, out, err = invoke(*global_args, *[a.replace("{out}", str(written)) for a in args])
             assert code in (0, 1), f"{way} {' '.join(args)}: exit {code}\n{err}"
+            if "{out}" in args:  # a command that writes a file: compare the files
+                out = written.read_text(encoding="utf-8")
             outputs[way] = (code, _comparable(command, out))
         assert outputs["memory"][1].strip(), f"{' '.join(args)} printed nothing"
         assert outputs["store"] == outputs["memory"], f"--store differs for {' '.join(args)}"
