@@ -349,6 +349,7 @@ def machine() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global OUT
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10k,100k,1M", help="comma-separated, of " + ", ".join(PROGRAMS_FOR))
     parser.add_argument("--commands", default=",".join(COMMANDS), help="comma-separated, of " + ", ".join(COMMANDS))
@@ -359,11 +360,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warm", action="store_true", help="let imhgraph use its parse cache")
     parser.add_argument("--keep", action="store_true", help="keep the answers under bench/out/answers/")
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
+    parser.add_argument("--out", type=Path, default=OUT, help="folder for generated data and answers (default: bench/out)")
     parser.add_argument("--digest", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.digest:
         print(digest(Path(args.digest[1]), args.digest[0]))
         return 0
+    OUT = args.out.resolve()
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     commands = [c.strip() for c in args.commands.split(",") if c.strip()]
     for s in sizes:
