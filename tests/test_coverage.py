@@ -258,6 +258,10 @@ def test_gaps_each_program_and_ranking(data: CoverageData) -> None:
         (4, "epsilon-workshop", 0.2),
         (5, "delta-seminar", 0.0),
     ]
+    from imhgraph.render import render_json
+
+    assert "".join(ranking.json_chunks()) == render_json(ranking.to_json())
+    assert ranking.has_no
     empty = gaps(data, P + "alpha-certificate", "https://w3id.org/imhgraph/credential/consortium-associate")
     assert empty.topics == () and empty.share is None and not empty.has_no
 

@@ -851,17 +851,26 @@ def gaps(data: CoverageData, program: str, credential: str) -> Gaps:
 
 @dataclass(frozen=True)
 class GapsRanking:
-    """Every program against one credential, best covered first."""
+    """Every program against one credential, best covered first. Ranked from counts alone
+    (set arithmetic); each program's per-topic :class:`Gaps` is built only when written out,
+    so that a ranking of tens of thousands of programs streams."""
 
+    data: CoverageData
     credential: str
     credential_label: str
-    #: (rank, gaps); equal figures share a rank.
-    entries: tuple[tuple[int, Gaps], ...]
+    #: (rank, program IRI, counts of each cell value); equal figures share a rank.
+    ranked: tuple[tuple[int, str, dict[str, int]], ...]
+
+    @property
+    def entries(self) -> Iterator[tuple[int, Gaps]]:
+        """(rank, gaps) for each program, in rank order."""
+        for rank, program, _ in self.ranked:
+            yield rank, gaps(self.data, program, self.credential)
 
     @property
     def has_no(self) -> bool:
         """True when some program certainly leaves a required topic uncovered."""
-        return any(g.has_no for _, g in self.entries)
+        return any(counts["no"] for _, _, counts in self.ranked)
 
     def to_json(self) -> dict[str, Any]:
         """``{"credential", "credential_label", "programs": [{"rank", …gaps JSON…}]}``."""
@@ -871,10 +880,65 @@ class GapsRanking:
             "programs": [{"rank": rank, **g.to_json()} for rank, g in self.entries],
         }
 
+    def json_chunks(self) -> Iterator[str]:
+        """:meth:`to_json` as ``render_json`` would write it, one program per chunk."""
+        dump = json.dumps
+        yield (
+            "{\n"
+            f'  "credential": {dump(short_id(self.credential), ensure_ascii=False)},\n'
+            f'  "credential_label": {dump(self.credential_label, ensure_ascii=False)},\n'
+            '  "programs": ['
+        )
+        # json.dumps(indent=...) runs the pure-Python encoder; at tens of thousands of programs
+        # the entries are assembled from per-topic blocks built once (the test suite checks the
+        # result is byte-identical to render_json(to_json())).
+        required = [t for t in self.data.topics if t in self.data.required.get(self.credential, _EMPTY)]
+        blocks = {
+            v: [
+                "        {\n"
+                f'          "id": {dump(short_id(t), ensure_ascii=False)},\n'
+                f'          "label": {dump(self.data.topics.get(t, short_id(t)), ensure_ascii=False)},\n'
+                f'          "value": "{v}"\n'
+                "        }"
+                for t in required
+            ]
+            for v in CELL_VALUES
+        }
+        position = {v: i for i, v in enumerate(CELL_VALUES)}
+        credential = dump(short_id(self.credential), ensure_ascii=False)
+        credential_label = dump(self.credential_label, ensure_ascii=False)
+        first = True
+        for rank, program, counts in self.ranked:
+            cells = [cell(self.data, program, t) for t in required]
+            topics = (
+                "[\n" + ",\n".join(blocks[v][i] for i, v in enumerate(cells)) + "\n      ]" if cells else "[]"
+            )
+            share = (
+                round((counts["direct"] + counts["narrower"]) / len(required), 4) if required else None
+            )
+            summary = ",\n".join(
+                [f'        "required": {len(required)}']
+                + [f'        "{v}": {counts[v]}' for v in sorted(counts, key=position.__getitem__)]
+                + [f'        "covered": {dump(share)}']
+            )
+            yield ("\n" if first else ",\n") + (
+                "    {\n"
+                f'      "rank": {rank},\n'
+                f'      "program": {dump(short_id(program), ensure_ascii=False)},\n'
+                f"      \"credential\": {credential},\n"
+                f'      "topics": {topics},\n'
+                f'      "program_label": {dump(self.data.programs.get(program, short_id(program)), ensure_ascii=False)},\n'
+                f"      \"credential_label\": {credential_label},\n"
+                f'      "summary": {{\n{summary}\n      }}\n'
+                "    }"
+            )
+            first = False
+        yield "]\n}\n" if first else "\n  ]\n}\n"
+
     def table(self, fmt: str = "table") -> Table:
         """One row per program: rank, counts, the covered share and the topics it does not
         cover (``no``); unknown topics are counted, not listed, as they are not gaps for certain."""
-        n_required = len(self.entries[0][1].topics) if self.entries else 0
+        n_required = len(self.data.required.get(self.credential, _EMPTY))
         rows = []
         for rank, g in self.entries:
             c = g.counts
@@ -897,24 +961,25 @@ class GapsRanking:
 
 
 def rank_programs(data: CoverageData, credential: str, programs: Iterable[str] | None = None) -> GapsRanking:
-    """:func:`gaps` for every program (or *programs*), ranked by covered share, then direct
-    count, then short ID; equal (share, direct, narrower) figures share a rank."""
+    """Every program (or *programs*) against *credential*, ranked by covered share, then
+    direct count, then short ID; equal (share, direct, narrower) figures share a rank."""
     credential = str(credential)
-    chosen = data.programs if programs is None else [str(p) for p in programs]
-    found = [gaps(data, p, credential) for p in chosen]
+    required = data.required.get(credential, _EMPTY)
+    chosen = list(data.programs) if programs is None else [str(p) for p in programs]
 
-    def figures(g: Gaps) -> tuple[float, int, int]:
-        c = g.counts
-        return (g.share if g.share is not None else -1.0, c["direct"], c["narrower"])
+    def figures(counts: dict[str, int]) -> tuple[float, int, int]:
+        share = (counts["direct"] + counts["narrower"]) / len(required) if required else -1.0
+        return (round(share, 4), counts["direct"], counts["narrower"])
 
-    found.sort(key=lambda g: (tuple(-x for x in figures(g)), short_id(g.program)))
-    entries: list[tuple[int, Gaps]] = []
-    for position, g in enumerate(found, start=1):
-        if entries and figures(entries[-1][1]) == figures(g):
-            entries.append((entries[-1][0], g))
-        else:
-            entries.append((position, g))
-    return GapsRanking(credential, data.credentials.get(credential, short_id(credential)), tuple(entries))
+    scored = [(figures(c), p, c) for p in chosen for c in [count_cells(data, p, required)]]
+    scored.sort(key=lambda item: (tuple(-x for x in item[0]), short_id(item[1])))
+    ranked: list[tuple[int, str, dict[str, int]]] = []
+    previous: tuple[float, int, int] | None = None
+    for position, (score, program, counts) in enumerate(scored, start=1):
+        rank = ranked[-1][0] if ranked and score == previous else position
+        ranked.append((rank, program, counts))
+        previous = score
+    return GapsRanking(data, credential, data.credentials.get(credential, short_id(credential)), tuple(ranked))
 
 
 def coverage_matrix(

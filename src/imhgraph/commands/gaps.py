@@ -40,7 +40,8 @@ def command(
 
     result = credential_gaps(backend(ctx), program, credential, all_programs=all_programs)
     if fmt == "json":
-        text = render_json(result.to_json())
+        # a ranking of every program can be large: stream it
+        text = result.json_chunks() if all_programs else render_json(result.to_json())
     elif all_programs:
         text = render(result.table(fmt), fmt)
     else:
