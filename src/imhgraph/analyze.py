@@ -85,7 +85,13 @@ class _Incidence:
 
     def blocks(self) -> Iterator[tuple[int, Any, Any]]:
         """(first row, intersection counts, Jaccard) for consecutive blocks of rows; the
-        diagonal (a program with itself) is set to 0 in the Jaccard block."""
+        diagonal (a program with itself) is set to 0 in the Jaccard block.
+
+        Both are float32 and computed in place (memory traffic dominates): counts are exact
+        integers, and two different fractions with denominators below a few thousand stay
+        different and in order in float32, so ranking and ties are exact. Reported values are
+        recomputed from the integer counts (see :func:`_collect_pairs`).
+        """
         import numpy as np
 
         n = len(self.programs)
@@ -93,12 +99,19 @@ class _Incidence:
             return
         step = max(1, min(n, _BLOCK_ELEMENTS // n))
         transposed = np.ascontiguousarray(self.matrix.T)
+        sizes = self.sizes.astype(np.float32)
+        # Two buffers reused for every block: fresh 100 MB arrays cost more in page faults
+        # than the arithmetic. Callers copy what they keep before asking for the next block.
+        inter_buf = np.empty((step, n), dtype=np.float32)
+        jac_buf = np.empty((step, n), dtype=np.float32)
         for start in range(0, n, step):
             stop = min(n, start + step)
-            inter = (self.matrix[start:stop] @ transposed).astype(np.float64)
-            union = self.sizes[start:stop, None] + self.sizes[None, :] - inter
-            # float64 division of exact integer counts: the same value Python's a / b gives.
-            jac = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+            inter, jac = inter_buf[: stop - start], jac_buf[: stop - start]
+            np.matmul(self.matrix[start:stop], transposed, out=inter)
+            np.add(sizes[start:stop, None], sizes[None, :], out=jac)
+            jac -= inter
+            np.maximum(jac, 1.0, out=jac)  # union 0 only where both sets are empty: Jaccard 0
+            np.divide(inter, jac, out=jac)
             rows = np.arange(stop - start)
             jac[rows, rows + start] = 0.0
             yield start, inter, jac
@@ -264,14 +277,17 @@ def similarity(
             ties.setdefault(r, []).append(c)
         for r in local.tolist():
             cols = ties.get(r, [])
+            shared = int(inter[r, cols[0]]) if cols else 0
+            union = int(inc.sizes[start + r]) + int(inc.sizes[cols[0]]) - shared if cols else 0
             nearest.append(Nearest(
                 inc.programs[start + r], tuple(inc.programs[c] for c in cols),
-                float(best[r]) if cols else 0.0, int(inter[r, cols[0]]) if cols else 0,
+                shared / union if cols else 0.0, shared,
             ))
         # Pairs to keep from this block.
         keep = jac > 0
         if min_jaccard > 0:
-            keep &= jac >= min_jaccard
+            # A hair below, in float32; the exact test on integer counts follows in _collect_pairs.
+            keep &= jac >= np.float32(min_jaccard * (1 - 1e-6))
         if top is not None:
             keep &= _top_mask(jac, top)
         r_idx, c_idx = np.nonzero(keep)
@@ -290,6 +306,8 @@ def similarity(
         found_cols.append(c_idx)
         found_inter.append(inter[r_idx, c_idx])
     pairs = _collect_pairs(inc, found_rows, found_cols, found_inter)
+    if min_jaccard > 0:
+        pairs = [p for p in pairs if p.jaccard >= min_jaccard]
     return Similarity(
         programs=inc.programs,
         labels={p: data.programs.get(p, short_id(p)) for p in inc.programs},
@@ -309,6 +327,12 @@ def _top_mask(jac: Any, k: int) -> Any:
     rows, width = jac.shape
     mask = np.zeros_like(jac, dtype=bool)
     if width == 0:
+        return mask
+    if k == 1:  # the common case, without a partition: the first column at the row maximum
+        best = jac.max(axis=1)
+        first = np.argmax(jac == best[:, None], axis=1)
+        chosen = best > 0
+        mask[np.nonzero(chosen)[0], first[chosen]] = True
         return mask
     k = min(k, width)
     kth = -np.partition(-jac, k - 1, axis=1)[:, k - 1]

@@ -387,10 +387,10 @@ def _gaps_section(rankings: Sequence[Any], data: Any) -> str:
              "<em>unknown</em> means the data does not say; <em>narrower only</em> means the program teaches "
              "a narrower topic but not the required one as such.</p>"]
     for ranking in rankings:
-        required = len(ranking.entries[0][1].topics) if ranking.entries else 0
+        required = len(data.required.get(ranking.credential, ()))
         rows = []
         unknown_only = []
-        for rank, g in ranking.entries:
+        for rank, g in list(ranking.entries):
             if required and g.counts["unknown"] == required:
                 # Nothing known about any required topic: one line for all such programs.
                 unknown_only.append(escape(g.program_label))
