@@ -862,10 +862,10 @@ class GapsRanking:
     ranked: tuple[tuple[int, str, dict[str, int]], ...]
 
     @property
-    def entries(self) -> Iterator[tuple[int, Gaps]]:
-        """(rank, gaps) for each program, in rank order."""
-        for rank, program, _ in self.ranked:
-            yield rank, gaps(self.data, program, self.credential)
+    def entries(self) -> tuple[tuple[int, Gaps], ...]:
+        """(rank, gaps) for each program, in rank order (built on each call; the JSON writer
+        does not need them all at once)."""
+        return tuple((rank, gaps(self.data, program, self.credential)) for rank, program, _ in self.ranked)
 
     @property
     def has_no(self) -> bool:
