@@ -121,6 +121,16 @@ def render_json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
 
+def render_result(result: Any, fmt: str) -> str:
+    """A command's result object in *fmt*: ``to_json()`` for json, its own ``text()`` (where it
+    has one) for the default table, else its ``table()`` rendered."""
+    if fmt == "json":
+        return render_json(result.to_json())
+    if fmt == "table" and hasattr(result, "text"):
+        return result.text()
+    return render(result.table(), fmt)
+
+
 def render_tables(tables: Sequence[Table], fmt: str) -> str:
     """Several tables one after another (blank line between), for text formats."""
     return "\n".join(render(t, fmt) for t in tables)

@@ -88,11 +88,11 @@ def centrality(ctx: click.Context, programs: tuple[str, ...], rollup: bool, fmt:
     degree and betweenness in the graph of topics taught together, and a role: core, common
     or distinctive."""
     from imhgraph.analyze import centrality as run
-    from imhgraph.render import render, render_json
+    from imhgraph.render import render_result
 
     data, chosen = _data_and_programs(ctx, programs)
     result = run(data, chosen, rollup=rollup, core=core, distinctive=distinctive, samples=samples)
-    emit(render_json(result.to_json()) if fmt == "json" else render(result.table(), fmt), output)
+    emit(render_result(result, fmt), output)
 
 
 @command.command()
@@ -112,9 +112,9 @@ def communities(ctx: click.Context, programs: tuple[str, ...], rollup: bool, fmt
     """Groups of similar programs (Louvain on the Jaccard similarity graph, fixed seed), each
     described by the topics most of its members cover and few other programs do."""
     from imhgraph.analyze import communities as run
-    from imhgraph.render import render, render_json
+    from imhgraph.render import render_result
 
     data, chosen = _data_and_programs(ctx, programs)
     result = run(data, chosen, rollup=rollup, min_jaccard=min_jaccard, top=top, resolution=resolution,
                  seed=seed, describe=describe)
-    emit(render_json(result.to_json()) if fmt == "json" else render(result.table(), fmt), output)
+    emit(render_result(result, fmt), output)

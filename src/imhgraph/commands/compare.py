@@ -23,13 +23,7 @@ def command(ctx: click.Context, a: str, b: str, fmt: str, output: Path | None) -
     Jaccard similarity of their direct coverage.
     """
     from imhgraph.coverage import compare_programs
-    from imhgraph.render import render, render_json
+    from imhgraph.render import render_result
 
     result = compare_programs(backend(ctx), a, b)
-    if fmt == "json":
-        text = render_json(result.to_json())
-    elif fmt == "table":
-        text = result.text()
-    else:
-        text = render(result.table(), fmt)
-    emit(text, output)
+    emit(render_result(result, fmt), output)

@@ -38,7 +38,7 @@ def command(
     ladder.
     """
     from imhgraph.eligibility import eligible
-    from imhgraph.render import render, render_json
+    from imhgraph.render import render_result
 
     result = eligible(
         backend(ctx),
@@ -48,10 +48,4 @@ def command(
         supervision_hours=supervision_hours,
         profession=profession,
     )
-    if fmt == "json":
-        text = render_json(result.to_json())
-    elif fmt == "table":
-        text = result.text()
-    else:
-        text = render(result.table(), fmt)
-    emit(text, output)
+    emit(render_result(result, fmt), output)
