@@ -330,11 +330,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     graph = load_graph(args.data)
     answer = COMMANDS[args.command](graph, args)
-    text = answer if isinstance(answer, str) else json.dumps(answer, indent=2, ensure_ascii=False) + "\n"
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
+    out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+    if isinstance(answer, str):
+        out.write(answer)
     else:
-        sys.stdout.write(text)
+        # json.dump writes as it encodes; json.dumps would first build the whole text.
+        json.dump(answer, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    if args.output:
+        out.close()
     return 0
 
 

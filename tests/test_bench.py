@@ -65,3 +65,17 @@ def test_benchmark_answers_equal_at_the_smallest_size(tmp_path: Path) -> None:
     table = {cells[1].strip(): cells[9].strip() for cells in rows}
     assert table == {c: "yes" for c in ("coverage", "gaps", "similarity", "validate", "export")}, done.stdout + done.stderr
     assert done.returncode == 0
+
+
+def test_answers_compare_by_content_not_layout(bench_modules, tmp_path: Path) -> None:
+    _, run = bench_modules
+    a, b, c = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "c.json"
+    a.write_text('{"cells": [{"program": "p", "topic": "t", "value": "direct"}], "x": 0.1}\n')
+    b.write_text('{\n  "x": 0.1000000000001,\n  "cells": [\n    {"value": "direct", "topic": "t", "program": "p"}\n  ]\n}\n')
+    c.write_text('{"cells": [{"program": "p", "topic": "t", "value": "unknown"}], "x": 0.1}\n')
+    assert run.digest(a, "json") == run.digest(b, "json") != run.digest(c, "json")
+    ttl1, ttl2, ttl3 = tmp_path / "1.ttl", tmp_path / "2.ttl", tmp_path / "3.ttl"
+    ttl1.write_text('<http://x/a> <http://x/p> [ <http://x/q> "v" ] , <http://x/b> .\n')
+    ttl2.write_text('<http://x/a> <http://x/p> <http://x/b> .\n<http://x/a> <http://x/p> _:z .\n_:z <http://x/q> "v" .\n')
+    ttl3.write_text('<http://x/a> <http://x/p> [ <http://x/q> "w" ] , <http://x/b> .\n')
+    assert run.digest(ttl1, "rdf") == run.digest(ttl2, "rdf") != run.digest(ttl3, "rdf")
