@@ -188,6 +188,22 @@ def test_external_entity_never_reads_the_file(run, tmp_path):
     assert "TOP-SECRET-MARKER" not in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("deep-objects.jsonld", "JSON objects and arrays nest 5001 levels deep (more than 256)"),
+        ("brace-strings-interleaved.jsonld", "JSON objects and arrays nest 301 levels deep"),
+        ("deep-elements.rdf", "XML elements nest 6001 levels deep (more than 256)"),
+    ],
+)
+def test_nesting_that_would_crash_or_stall_a_parser_is_refused(run, previous, name, message):
+    """Found by fuzzing: Oxigraph's JSON-LD parser overflowed its stack (the process died) on
+    objects nested ~4,000 deep; braces inside strings must not hide the depth."""
+    result = run("--data", BAD / "fuzz" / name, "export", "--output", previous)
+    assert_user_error(result, "IMH012", message, "convert the file to Turtle")
+    assert_untouched(previous)
+
+
 def test_unsafe_xml_is_refused_before_the_parser_sees_it():
     with pytest.raises(UnsafeInputError, match="billion laughs"):
         load.check_xml_entities(Path("x.rdf"), (BAD / "billion-laughs.rdf").read_bytes())

@@ -64,7 +64,7 @@ class RdfSyntaxError(ImhgraphError):
 
 
 class UnsafeInputError(ImhgraphError):
-    """Input that would make imhgraph fetch from the network or expand entities; refused."""
+    """Input that would make imhgraph fetch from the network, expand entities or nest without bound; refused."""
 
     code = "IMH012"
 

@@ -213,6 +213,8 @@ def parse_into(store: ox.Store, path: Path, *, graph: ox.NamedNode | None = None
         content = content[len(_UTF8_BOM):]
     if fmt == ox.RdfFormat.RDF_XML:
         check_xml_entities(path, content)
+    if fmt in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
+        check_nesting(path, fmt, content)
     try:
         store.load(
             content,
@@ -300,6 +302,56 @@ def check_xml_entities(path: Path, content: bytes) -> None:
                 f"{human_size(MAX_ENTITY_EXPANSION)}; refused",
                 hint=hint,
             )
+
+
+# --- nesting depth --------------------------------------------------------------------------
+
+#: JSON-LD objects or RDF/XML elements nested deeper than this are refused: Oxigraph's JSON-LD
+#: parser needs memory growing with the square of the depth and overflows its stack (the
+#: process dies) at a few thousand levels; its RDF/XML parser slows down with the square of
+#: the depth. Real data nests a handful of levels.
+MAX_NESTING = 256
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_XML_OPEN = re.compile(rb"<[A-Za-z_]")
+_ALL_BYTES = bytes(range(256))
+_NOT_JSON_STRUCTURE = bytes(b for b in _ALL_BYTES if b not in b"{}[]")
+_NOT_XML_STRUCTURE = bytes(b for b in _ALL_BYTES if b not in b"\x01\x02\x03")
+
+
+def nesting_depth(fmt: ox.RdfFormat, content: bytes) -> int:
+    """How deep the JSON objects/arrays or XML elements of *content* nest (an estimate that
+    never needs more than one pass of C-speed scans; strings and attribute values are skipped)."""
+    import numpy as np
+
+    if fmt == ox.RdfFormat.JSON_LD:
+        structure = _JSON_STRING.sub(b"", content).translate(None, _NOT_JSON_STRUCTURE)
+        opening = (ord("{"), ord("["))
+    else:
+        marked = _XML_OPEN.sub(b"\x03", content.replace(b"/>", b"\x01").replace(b"</", b"\x02"))
+        structure = marked.translate(None, _NOT_XML_STRUCTURE)
+        opening = (3,)
+    if not structure:
+        return 0
+    codes = np.frombuffer(structure, dtype=np.uint8)
+    steps = np.where(np.isin(codes, opening), 1, -1).astype(np.int32)
+    return int(np.cumsum(steps).max())
+
+
+def check_nesting(path: Path, fmt: ox.RdfFormat, content: bytes) -> None:
+    """Refuse JSON-LD or RDF/XML nested deeper than :data:`MAX_NESTING`.
+
+    :raises UnsafeInputError: naming the depth found.
+    """
+    depth = nesting_depth(fmt, content)
+    if depth > MAX_NESTING:
+        what = "JSON objects and arrays" if fmt == ox.RdfFormat.JSON_LD else "XML elements"
+        raise UnsafeInputError(
+            f"{path}: {what} nest {depth} levels deep (more than {MAX_NESTING}); refused, as "
+            "parsing it could exhaust the memory or crash the parser",
+            hint="Real RDF nests a handful of levels; convert the file to Turtle or N-Triples "
+            "(flat, any size) if it is genuine.",
+        )
 
 
 # --- syntax errors in plain words ----------------------------------------------------------
@@ -416,7 +468,8 @@ def _plain_turtle(text: str, content: bytes, line: int | None, column: int | Non
             return ("a string starts here and is never closed (unexpected end of file)",
                     'Close the string with the same quote; text over several lines goes in """…""".')
         if start == "<":
-            return "an IRI starts here and is never closed with '>' (unexpected end of file)", None
+            return ("an IRI starts here and is never closed with '>' (unexpected end of file)",
+                    "Close the IRI with '>' on the same line.")
         return "unexpected end of file: the last statement is not finished", "End each statement with ' .'"
     if text.startswith("Line jumps are not allowed in string literals"):
         return ("a string is not closed before the end of the line",
