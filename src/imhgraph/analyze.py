@@ -22,7 +22,6 @@ from .namespaces import short_id
 from .render import Table
 
 if TYPE_CHECKING:  # pragma: no cover - only for type checkers
-    import numpy as np
 
     from .coverage import CoverageData
 

@@ -53,11 +53,9 @@ class DiskBackend(OxigraphBackend):
     """An on-disk Oxigraph store; only its default graph is visible."""
 
     def _run(self, query: str, bindings: Mapping[str, Node] | None) -> Any:
-        from .endpoint import with_values
+        from .binding import with_values
 
-        # Bound as a VALUES block (as on an endpoint): Oxigraph's own substitutions refuse
-        # variables the query does not project. named_graphs=[]: GRAPH clauses see nothing,
-        # so the marker never reaches a result.
+        # named_graphs=[]: GRAPH clauses see nothing, so the marker never reaches a result.
         return self.store.query(with_values(query, bindings), named_graphs=[])
 
     def triple_count(self) -> int:

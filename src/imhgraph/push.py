@@ -11,13 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from .endpoint import (
-    EndpointUrls,
-    check_status,
-    http_request,
-    parse_select,
-    term_text,
-)
+from .binding import term_text
+from .endpoint import EndpointUrls, check_status, http_request, parse_select
 from .errors import UsageError
 from .stores import Backend
 

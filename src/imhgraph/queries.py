@@ -603,15 +603,13 @@ def kind_prefix(iri: str) -> str:
 
 
 def serialise(term: Node) -> str:
-    """*term* as SPARQL text for a VALUES block, by rdflib's ``n3()`` (escaped, never raw).
+    """*term* as SPARQL text for a VALUES block (see :func:`imhgraph.binding.term_text`).
 
     :raises QueryError: a term that cannot be written safely (an IRI with forbidden characters).
     """
-    if isinstance(term, URIRef) and _BAD_IRI_CHARS.search(str(term)):
-        raise QueryError(f"{str(term)!r} is not a valid IRI")
-    if isinstance(term, BNode):
-        raise QueryError("a blank node cannot be a query parameter")
-    return term.n3()
+    from .binding import term_text
+
+    return term_text(term)
 
 
 def fill_placeholders(text: str, terms: Mapping[str, Sequence[Node]]) -> tuple[str, dict[str, Node]]:

@@ -90,12 +90,11 @@ class OxigraphBackend(Backend):
         self.store = store
 
     def _run(self, query: str, bindings: Mapping[str, Node] | None) -> Any:
-        substitutions = (
-            {ox.Variable(name): from_rdflib(value) for name, value in bindings.items()}
-            if bindings
-            else None
-        )
-        return self.store.query(query, substitutions=substitutions)
+        from .binding import with_values
+
+        # A VALUES block, as on every backend: Oxigraph's own substitutions refuse
+        # variables the query does not project, and the same text means the same everywhere.
+        return self.store.query(with_values(query, bindings))
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
         solutions = self._run(query, bindings)
