@@ -58,7 +58,7 @@ def test_generated_topics_hang_under_the_scheme(bench_modules, tmp_path: Path) -
 
 def test_benchmark_answers_equal_at_the_smallest_size(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, str(BENCH / "run.py"), "--sizes", "10k", "--no-startup", "--out", str(tmp_path)],
+        [sys.executable, str(BENCH / "run.py"), "--sizes", "10k", "--repeat", "1", "--no-startup", "--out", str(tmp_path)],
         capture_output=True, text=True, timeout=600, cwd=ROOT,
     )
     rows = [line.split("|") for line in done.stdout.splitlines() if line.startswith("| ") and "10k" in line]
