@@ -622,3 +622,88 @@ def test_a_mistake_shows_no_traceback_unless_debug(run):
     assert "Traceback" not in plain.stderr
     debug = run("--debug", "--data", BAD / "missing-dot.ttl", "stats")
     assert debug.exit_code == 2 and "Traceback" in debug.stderr
+
+
+# --- formula injection: every CSV/TSV writer --------------------------------------------------
+
+#: representative runs, on data whose names start with = + - @, of every command offering csv/tsv.
+CSV_RUNS: dict[str, tuple[str, ...]] = {
+    "coverage": ("coverage",),
+    "compare": ("compare", "formula-program", "plain-program"),
+    "gaps": ("gaps", "--all-programs", "--credential", "formula-credential"),
+    "eligible": ("eligible", "--education", "master"),
+    "analyze similarity": ("analyze", "similarity"),
+    "analyze centrality": ("analyze", "centrality"),
+    "analyze communities": ("analyze", "communities"),
+    "query": ("query", "list-programs"),
+    "queries": ("queries",),
+    "validate": ("validate", "--data", str(BAD / "formula-violations.ttl")),
+    "stats": ("stats",),
+}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _commands_with_csv() -> set[str]:
+    import click
+
+    from imhgraph.cli import COMMANDS, cli
+
+    found: set[str] = set()
+    ctx = click.Context(cli)
+    for name in COMMANDS:
+        command = cli.get_command(ctx, name)
+        subcommands = (
+            {f"{name} {s}": command.get_command(ctx, s) for s in command.list_commands(ctx)}
+            if isinstance(command, click.Group) else {name: command}
+        )
+        for full, sub in subcommands.items():
+            for param in sub.params:
+                if getattr(param, "name", "") == "fmt" and isinstance(param.type, click.Choice):
+                    if {"csv", "tsv"} & set(param.type.choices):
+                        found.add(full)
+    return found
+
+
+def test_every_csv_writer_is_in_the_formula_check():
+    assert _commands_with_csv() <= set(CSV_RUNS), sorted(_commands_with_csv() - set(CSV_RUNS))
+
+
+@pytest.mark.parametrize("name", sorted(CSV_RUNS))
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_no_csv_output_emits_a_formula(run, name, fmt):
+    import csv
+    import io
+
+    result = run("--data", FORMULA, *CSV_RUNS[name], "--format", fmt)
+    if fmt not in _choices(name):
+        assert result.exit_code == 2
+        return
+    assert result.exit_code in (0, 1), result.stderr
+    cells = [c for row in csv.reader(io.StringIO(result.stdout), delimiter="," if fmt == "csv" else "\t")
+             for c in row]
+    formulas = [c for c in cells if c.startswith(FORMULA_START) and not _is_number(c)]
+    assert formulas == []
+    if name in ("query", "coverage", "eligible", "validate"):
+        # the names are there, neutralised by a leading apostrophe
+        assert any(c.startswith("'=HYPERLINK(") or c.startswith("'-2+3") for c in cells), cells
+
+
+def _choices(name: str) -> set[str]:
+    import click
+
+    from imhgraph.cli import cli
+
+    ctx = click.Context(cli)
+    parts = name.split()
+    command = cli.get_command(ctx, parts[0])
+    if len(parts) > 1:
+        command = command.get_command(ctx, parts[1])
+    return {c for p in command.params if getattr(p, "name", "") == "fmt" for c in p.type.choices}
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
