@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from imhgraph import atomic, load
+from imhgraph.docs import CATALOGUE, GUARANTEES, SHOWCASE
 from imhgraph.errors import OutputError, UnsafeInputError
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, ROOT
 from .netguard import CountingServer, guard
 
 BAD = FIXTURES / "bad"
@@ -707,3 +708,36 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# --- the README's promises are the tests' promises ---------------------------------------------
+
+def test_every_test_the_readme_names_exists():
+    for _text, tests in GUARANTEES:
+        for test in tests:
+            path, name = test.split("::")
+            assert f"def {name}(" in (ROOT / path).read_text(encoding="utf-8"), test
+
+
+@pytest.mark.parametrize("entry", CATALOGUE, ids=lambda e: e[0])
+def test_readme_catalogue_is_what_imhgraph_says(run, monkeypatch, entry):
+    import shlex
+
+    _what, command, first = entry
+    monkeypatch.chdir(ROOT)
+    before = sorted(p.name for p in ROOT.iterdir())
+    result = run(*shlex.split(command)[1:])
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.splitlines()[0] == first
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in ROOT.iterdir()) == before  # nothing written
+
+
+@pytest.mark.parametrize("entry", SHOWCASE, ids=lambda e: e[0])
+def test_readme_showcase_is_the_whole_output(run, monkeypatch, entry):
+    import shlex
+
+    command, output = entry
+    monkeypatch.chdir(ROOT)
+    result = run(*shlex.split(command)[1:])
+    assert result.exit_code == 2 and result.stderr == output

@@ -61,8 +61,9 @@ def check_output_path(path: str | os.PathLike[str]) -> Path:
         raise OutputError(f"cannot write {target}: it is a folder", hint="Name a file.")
     parent = resolved.parent
     if not parent.is_dir():
+        # name the folder as the user typed it, which they recognise
         raise OutputError(
-            f"cannot write {target}: the folder {parent} does not exist",
+            f"cannot write {target}: the folder {target.parent} does not exist",
             hint="Create the folder first, or choose another path.",
         )
     if not os.access(parent, os.W_OK | os.X_OK):
