@@ -741,3 +741,21 @@ def test_readme_showcase_is_the_whole_output(run, monkeypatch, entry):
     monkeypatch.chdir(ROOT)
     result = run(*shlex.split(command)[1:])
     assert result.exit_code == 2 and result.stderr == output
+
+
+def test_a_blank_node_chain_too_deep_to_write_is_a_clear_error(run, tmp_path, previous):
+    """Valid, flat N-Triples can hold a chain of anonymous nodes; rdflib's Turtle and JSON-LD
+    writers recurse once per link and run out of stack at a few hundred."""
+    chain = tmp_path / "chain.nt"
+    chain.write_text(
+        "<https://w3id.org/imhgraph/org/x> <http://example.org/next> _:b0 .\n"
+        + "".join(f"_:b{i} <http://example.org/next> _:b{i + 1} .\n" for i in range(400)),
+        encoding="utf-8",
+    )
+    for fmt in ("turtle", "json-ld"):
+        result = run("--data", chain, "export", "--format", fmt, "--output", previous)
+        assert_user_error(result, "IMH012", "the data nests blank nodes too deeply to process",
+                          "export as N-Triples (--format ntriples)")
+        assert_untouched(previous)
+    flat = run("--data", chain, "export", "--format", "ntriples")
+    assert flat.exit_code == 0 and flat.stdout.count("<http://example.org/next>") == 401

@@ -162,8 +162,20 @@ def _set_global(name: str) -> Any:
 def report_exception(exc: BaseException, *, debug: bool) -> int:
     """Print *exc* for a person and return the exit code: a user's mistake in one or two
     plain lines (exit 2 or its own code); a bug with its traceback (exit 3)."""
-    from .errors import ImhgraphError
+    from .errors import ImhgraphError, UnsafeInputError
 
+    if isinstance(exc, RecursionError):
+        # rdflib's Turtle/JSON-LD writers and graph canonicalisation recurse once per level of
+        # blank-node nesting, so a chain of a few hundred anonymous nodes — valid RDF, even as
+        # flat N-Triples — exhausts Python's stack: the input's shape, not a bug of ours.
+        cause = exc
+        exc = UnsafeInputError(
+            "the data nests blank nodes too deeply to process: a chain of anonymous resources "
+            "([ … ] or _:b) hundreds of levels long",
+            hint="Give those resources IRIs, or export as N-Triples (--format ntriples), which has "
+            "no nesting. If your data holds no such chain, this is a bug: rerun with --debug and report it.",
+        )
+        exc.__cause__ = cause
     if isinstance(exc, ImhgraphError):
         click.echo(f"error [{exc.code}]: {exc.message}", err=True)
         if exc.hint:
