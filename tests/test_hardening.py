@@ -493,8 +493,8 @@ def test_output_without_permission_is_refused(monkeypatch, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write in a read-only folder")
-def test_output_in_a_read_only_folder(run, tmp_path):
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write in a folder without write permission")
+def test_output_in_a_folder_without_write_permission(run, tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir()
     folder.chmod(0o555)
@@ -502,6 +502,35 @@ def test_output_in_a_read_only_folder(run, tmp_path):
         assert_user_error(run("--data", VALID, "export", "--output", folder / "x.ttl"), "IMH040", "no permission")
     finally:
         folder.chmod(0o755)
+
+
+def _can_mount_read_only() -> bool:
+    import shutil
+    import subprocess
+
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(["unshare", "-m", "--propagation", "private", "true"], capture_output=True, check=False)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_mount_read_only(), reason="needs root and mount namespaces (unshare -m)")
+def test_output_on_a_read_only_file_system(tmp_path):
+    """Even root cannot write there: a real read-only mount, in a private mount namespace."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    imhgraph = Path(sys.executable).parent / "imhgraph"
+    script = (f"mount -t tmpfs -o ro none {folder} && "
+              f"{imhgraph} --data {VALID} export --output {folder / 'x.ttl'}")
+    done = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines()[0] == (
+        f"error [IMH040]: cannot write {folder / 'x.ttl'}: {folder} is on a read-only file system"
+    )
 
 
 def test_output_equal_to_an_input_is_refused_and_the_input_kept(run, tmp_path):

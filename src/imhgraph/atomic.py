@@ -66,6 +66,11 @@ def check_output_path(path: str | os.PathLike[str]) -> Path:
             f"cannot write {target}: the folder {target.parent} does not exist",
             hint="Create the folder first, or choose another path.",
         )
+    if _read_only_filesystem(parent):
+        raise OutputError(
+            f"cannot write {target}: {target.parent} is on a read-only file system",
+            hint="Choose a folder on a writable disk.",
+        )
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputError(
             f"cannot write {target}: no permission to write in {parent}",
@@ -119,6 +124,13 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes | Iterable[s
         _remove_quietly(tmp_name)
         raise
     return target
+
+
+def _read_only_filesystem(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows): os.access decides
+        return False
 
 
 def _remove_quietly(name: str) -> None:
