@@ -788,3 +788,14 @@ def test_a_blank_node_chain_too_deep_to_write_is_a_clear_error(run, tmp_path, pr
         assert_untouched(previous)
     flat = run("--data", chain, "export", "--format", "ntriples")
     assert flat.exit_code == 0 and flat.stdout.count("<http://example.org/next>") == 401
+
+
+def test_turtle_that_opens_with_a_blank_node_is_not_called_json(run, tmp_path):
+    path = tmp_path / "blank.ttl"
+    path.write_text("[ a <https://w3id.org/imhgraph/ontology#Organization> ] .\n<x> <y> .\n", encoding="utf-8")
+    result = run("--data", path, "stats")
+    assert_user_error(result, "IMH011", "blank.ttl, line 2")
+    assert "looks like" not in result.stderr
+    trig = tmp_path / "graph.trig"
+    trig.write_text("{ <http://e/a> <http://e/b> <http://e/c> .\n", encoding="utf-8")
+    assert "looks like" not in run("--data", trig, "stats").stderr

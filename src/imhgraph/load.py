@@ -415,7 +415,9 @@ def sniff(content: bytes) -> str | None:
         return None
     first = meaningful[0]
     lower = first.lower()
-    if first[0] in "{[":
+    # JSON opens an object with a key ({"…) or an array of objects/strings ([{ / ["); Turtle's
+    # blank nodes ([ a … ], [] …) and TriG's graph blocks ({ <…> … }) do not look like that.
+    if re.match(r'\{\s*["}]|\[\s*[{"\[]', "".join(meaningful)[:64]):
         return "JSON-LD"
     if lower.startswith(("<!doctype html", "<html", "<head", "<body")):
         return "HTML"
