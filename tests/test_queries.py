@@ -421,14 +421,15 @@ def test_hostile_string_value_is_data_not_query_text(fx):
         assert result.select.rows == [(Literal(hostile),)]
 
 
-def test_engine_binding_is_used_without_a_placeholder(fx):
+def test_single_values_are_bound_without_a_placeholder(fx):
     ask = adhoc("# param: p program — x\nASK { $p imh:covers topic:cultural-competence }")
     assert q.run(fx, ask, {"p": "fx-gamma"}).boolean is True
     assert q.run(fx, ask, {"p": "fx-beta"}).boolean is False
-    # A SELECT that does not project its parameter needs a placeholder: said plainly.
+    # A SELECT that does not project its parameter: bound all the same (binding.with_values).
     select = adhoc("# param: p program — x\nSELECT ?t WHERE { $p imh:covers ?t }")
-    with pytest.raises(QueryError, match=r"needs a `VALUES \$p \{ \}` line"):
-        q.run(fx, select, {"p": "fx-gamma"})
+    with_block = adhoc("# param: p program — x\nSELECT ?t WHERE { VALUES $p { } $p imh:covers ?t }")
+    rows = q.run(fx, select, {"p": "fx-gamma"}).select.rows
+    assert rows and rows == q.run(fx, with_block, {"p": "fx-gamma"}).select.rows
 
 
 def test_unknown_query_name_suggests_close_names():

@@ -662,14 +662,6 @@ def run(
     parsed = check(query, allow_service=backend.kind == "endpoint")
     terms = bind_values(backend, query, params or {})
     text, engine = fill_placeholders(query.text, terms)
-    if parsed.form == "SELECT" and parsed.projection is not None:
-        for name in engine:
-            if name not in parsed.projection:
-                raise QueryError(
-                    f"{query.where}: parameter ${name} of a SELECT needs a `VALUES ${name} {{ }}` line "
-                    "where its value goes",
-                    hint=f"Add the line `VALUES ${name} {{ }}` at the start of the WHERE block.",
-                )
     text = with_prefixes(text)
     bindings = engine or None
     try:
