@@ -773,21 +773,22 @@ def test_readme_showcase_is_the_whole_output(run, monkeypatch, entry):
 
 
 def test_a_blank_node_chain_too_deep_to_write_is_a_clear_error(run, tmp_path, previous):
-    """Valid, flat N-Triples can hold a chain of anonymous nodes; rdflib's Turtle and JSON-LD
-    writers recurse once per link and run out of stack at a few hundred."""
+    """Valid, flat N-Triples can hold a chain of anonymous nodes; rdflib's JSON-LD writer
+    recurses once per link and runs out of stack at a few hundred. Turtle and N-Triples are
+    written by Oxigraph with labelled blank nodes, so they export the chain."""
     chain = tmp_path / "chain.nt"
     chain.write_text(
         "<https://w3id.org/imhgraph/org/x> <http://example.org/next> _:b0 .\n"
         + "".join(f"_:b{i} <http://example.org/next> _:b{i + 1} .\n" for i in range(400)),
         encoding="utf-8",
     )
-    for fmt in ("turtle", "json-ld"):
-        result = run("--data", chain, "export", "--format", fmt, "--output", previous)
-        assert_user_error(result, "IMH012", "the data nests blank nodes too deeply to process",
-                          "export as N-Triples (--format ntriples)")
-        assert_untouched(previous)
-    flat = run("--data", chain, "export", "--format", "ntriples")
-    assert flat.exit_code == 0 and flat.stdout.count("<http://example.org/next>") == 401
+    result = run("--data", chain, "export", "--format", "json-ld", "--output", previous)
+    assert_user_error(result, "IMH012", "the data nests blank nodes too deeply to process",
+                      "export as N-Triples (--format ntriples)")
+    assert_untouched(previous)
+    for fmt in ("ntriples", "turtle"):
+        flat = run("--data", chain, "export", "--format", fmt)
+        assert flat.exit_code == 0 and flat.stdout.count("<http://example.org/next>") == 401
 
 
 def test_turtle_that_opens_with_a_blank_node_is_not_called_json(run, tmp_path):

@@ -1,7 +1,9 @@
 """Deterministic exports of the whole graph: canonical Turtle, compacted JSON-LD, sorted N-Triples.
 
 The same graph always gives byte-identical output, so that diffs of exports are
-meaningful. Blank nodes are relabelled canonically before writing.
+meaningful. Blank nodes are relabelled canonically before writing. Turtle and N-Triples
+are written by Oxigraph from sorted triples (straight from the store when the graph has
+no blank nodes); JSON-LD and CTDL go through rdflib's JSON-LD writer.
 """
 
 from __future__ import annotations
@@ -10,28 +12,19 @@ import json
 from typing import Any
 
 from rdflib import Graph
+from rdflib.namespace import RDF
 from rdflib.compare import to_canonical_graph
 
 from . import resources
-from .namespaces import bind_all
+from .namespaces import PREFIXES, bind_all
+from .stores import Backend
 
 EXPORT_FORMATS: tuple[str, ...] = ("turtle", "json-ld", "ntriples", "ctdl")
 
 
 def canonical(graph: Graph) -> Graph:
     """A copy of *graph* with canonical blank-node labels and the project's prefixes bound."""
-    from rdflib import BNode
-
-    # Canonical labels depend only on the triples that touch a blank node, so only those go
-    # through rdflib.compare (the whole graph took most of an export's time at 100k triples);
-    # the result is the same graph, in one copy instead of three.
-    blank = Graph()
-    ground = []
-    for s, p, o in graph:
-        if isinstance(s, BNode) or isinstance(o, BNode):
-            blank.add((s, p, o))
-        else:
-            ground.append((s, p, o))
+    blank, ground = _split_blank(graph)
     result = bind_all(Graph())
     if len(blank):
         ground.extend(to_canonical_graph(blank))
@@ -39,15 +32,80 @@ def canonical(graph: Graph) -> Graph:
     return result
 
 
-def to_turtle(graph: Graph) -> str:
-    """Canonical Turtle (rdflib ``longturtle``: sorted subjects and objects, one per line)."""
-    return canonical(graph).serialize(format="longturtle")
+def _split_blank(graph: Graph) -> tuple[Graph, list[Any]]:
+    # Canonical labels depend only on the triples that touch a blank node, so only those go
+    # through rdflib.compare (the whole graph took most of an export's time).
+    from rdflib import BNode
+
+    blank = Graph()
+    ground = []
+    for s, p, o in graph:
+        if isinstance(s, BNode) or isinstance(o, BNode):
+            blank.add((s, p, o))
+        else:
+            ground.append((s, p, o))
+    return blank, ground
 
 
-def to_ntriples(graph: Graph) -> str:
-    """N-Triples, one triple per line, lines sorted."""
-    text = canonical(graph).serialize(format="nt")
-    lines = sorted(line for line in text.splitlines() if line.strip())
+def _sorted_oxigraph_triples(source: Graph | Backend) -> list[Any]:
+    """The triples of *source* as Oxigraph triples, blank nodes labelled canonically, sorted
+    (subject, then rdf:type first, then predicate, then object) so that output is stable."""
+    import pyoxigraph as ox
+
+    from .stores import OxigraphBackend, from_rdflib, to_rdflib
+
+    if isinstance(source, OxigraphBackend):
+        # Straight from the store: rdflib terms are built only for the few triples with a
+        # blank node (the ontology's owl:unionOf domains), which need canonical labels.
+        triples, blank = [], Graph()
+        for quad in source.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+            if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
+                blank.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+            else:
+                triples.append(quad.triple)
+        if len(blank):
+            triples.extend(
+                ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in to_canonical_graph(blank)
+            )
+    else:
+        graph = source.graph() if isinstance(source, Backend) else source
+        blank, ground = _split_blank(graph)
+        if len(blank):
+            ground.extend(to_canonical_graph(blank))
+        triples = [ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in ground]
+    rdf_type = ox.NamedNode(str(RDF.type))
+    triples.sort(key=lambda t: (str(t.subject), t.predicate != rdf_type, str(t.predicate), str(t.object)))
+    return triples
+
+
+def to_turtle(source: Graph | Backend) -> str:
+    """Canonical Turtle: triples sorted and grouped by subject, one blank line between
+    subjects, the project's prefixes; written by Oxigraph's serializer (fast at any size)."""
+    import pyoxigraph as ox
+
+    text = ox.serialize(
+        _sorted_oxigraph_triples(source), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES)
+    ).decode("utf-8")
+    # The prefix lines in the project's own order (not the serializer's), then a blank line
+    # before every subject so that the file reads as one block per resource.
+    out = [f"@prefix {prefix}: <{ns}> ." for prefix, ns in PREFIXES.items()]
+    # split("\n"), not splitlines(): a literal may hold U+2028 and the like, which
+    # splitlines() would break apart.
+    for line in text.rstrip("\n").split("\n"):
+        if line.startswith("@prefix"):
+            continue
+        if not line.startswith(("\t", " ")):
+            out.append("")
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def to_ntriples(source: Graph | Backend) -> str:
+    """N-Triples (canonical form), one triple per line, lines sorted."""
+    import pyoxigraph as ox
+
+    text = ox.serialize(_sorted_oxigraph_triples(source), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    lines = sorted(line for line in text.split("\n") if line.strip())
     return "\n".join(lines) + "\n"
 
 
@@ -66,27 +124,21 @@ def to_jsonld(graph: Graph) -> str:
     return json.dumps(_stable(document), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-def export(graph: Graph, fmt: str) -> str:
-    """*graph* in export format *fmt* (``turtle``, ``json-ld``, ``ntriples`` or ``ctdl``)."""
+def export(source: Graph | Backend, fmt: str) -> str:
+    """The graph of *source* (an rdflib Graph or a backend) in export format *fmt*
+    (``turtle``, ``json-ld``, ``ntriples`` or ``ctdl``)."""
     if fmt == "turtle":
-        return to_turtle(graph)
+        return to_turtle(source)
+    if fmt == "ntriples":
+        return to_ntriples(source)
+    graph = source.graph() if isinstance(source, Backend) else source
     if fmt == "json-ld":
         return to_jsonld(graph)
-    if fmt == "ntriples":
-        return to_ntriples(graph)
     if fmt == "ctdl":
         from .ctdl import to_ctdl
 
         return to_ctdl(graph)
     raise ValueError(f"unknown export format {fmt!r}")
-
-
-def _blank_triples(graph: Graph):  # type: ignore[no-untyped-def]
-    from rdflib import BNode
-
-    for s, _p, o in graph:
-        if isinstance(s, BNode) or isinstance(o, BNode):
-            yield s
 
 
 def _stable(value: Any, key: str | None = None) -> Any:

@@ -18,4 +18,4 @@ def command(ctx: click.Context, fmt: str, output: Path | None) -> None:
     the bundled context, sorted N-Triples, or CTDL JSON-LD for credential registries."""
     from imhgraph.export import export
 
-    emit(export(backend(ctx).graph(), fmt), output)
+    emit(export(backend(ctx), fmt), output)
