@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import site
 import subprocess
 import sys
@@ -48,6 +49,12 @@ def test_wheel_installs_into_fresh_venv_and_validates(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "The data conforms" in result.stdout
     stats = subprocess.run(
-        [str(fresh / "bin" / "imhgraph"), "stats"], capture_output=True, text=True, cwd=tmp_path
+        [str(fresh / "bin" / "imhgraph"), "stats", "--format", "json"], capture_output=True, text=True, cwd=tmp_path
     )
-    assert stats.returncode == 0 and "programs" in stats.stdout
+    assert stats.returncode == 0, stats.stderr
+    # The wheel carries the very data of the checkout, not an empty data/ that would also validate.
+    from imhgraph.stats import stats as checkout_stats
+    from imhgraph.stores import memory_backend
+
+    assert json.loads(stats.stdout)["counts"] == checkout_stats(memory_backend()).counts
+    assert json.loads(stats.stdout)["counts"]["programs"] > 0

@@ -560,10 +560,6 @@ class Communities:
         """A list of community objects."""
         return [c.to_json() for c in self.communities]
 
-    def community_of(self) -> dict[str, int]:
-        """Program IRI → its community number."""
-        return {p: c.number for c in self.communities for p in c.programs}
-
 
 def communities(
     data: CoverageData,

@@ -17,6 +17,8 @@ from typing import Any
 
 import click
 
+from .commands._options import FiniteFloat
+
 #: command name → module under imhgraph.commands (each exposes ``command``).
 COMMANDS: dict[str, str] = {
     "validate": "validate",
@@ -236,7 +238,7 @@ def report_exception(exc: BaseException, *, debug: bool) -> int:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
+    type=FiniteFloat(min=0.1),
     default=30.0,
     show_default=True,
     help="Seconds to wait for an endpoint before giving up.",

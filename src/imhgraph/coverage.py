@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import UsageError
-from .ids import internal_query
+from .ids import best_label, internal_query
 from .namespaces import short_id
 from .render import Table
 from .stores import Backend
@@ -222,7 +222,7 @@ def load_coverage_data(backend: Backend) -> CoverageData:
             names.append(label)
         if complete is not None:
             flags.setdefault(key, []).append(_truthy(complete))
-    programs = {p: _best_label(program_labels[p], p) for p in sorted(program_labels, key=short_id)}
+    programs = {p: best_label(p, other=program_labels[p]) for p in sorted(program_labels, key=short_id)}
     # Conflicting flags (true and false) cannot close the world: only all-true is complete.
     complete = {p: bool(flags.get(p)) and all(flags[p]) for p in programs}
 
@@ -237,7 +237,7 @@ def load_coverage_data(backend: Backend) -> CoverageData:
             prefs[key].append(pref)
         if name is not None and name not in names_[key]:
             names_[key].append(name)
-    topic_labels = {t: _best_label(prefs[t] or names_[t], t) for t in prefs}
+    topic_labels = {t: best_label(t, prefs[t], names_[t]) for t in prefs}
 
     # Covers, one row per program; topic strings are shared (canonical) to save memory.
     canonical: dict[str, str] = {t: t for t in topic_labels}
@@ -262,7 +262,7 @@ def load_coverage_data(backend: Backend) -> CoverageData:
         required_sets.setdefault(key, set())
         if topic is not None:
             required_sets[key].add(canonical.setdefault(str(topic), str(topic)))
-    credentials = {c: _best_label(credential_labels[c], c) for c in sorted(credential_labels, key=short_id)}
+    credentials = {c: best_label(c, other=credential_labels[c]) for c in sorted(credential_labels, key=short_id)}
     required = {c: frozenset(required_sets[c]) for c in credentials}
 
     # What is covered or required without being a typed topic still gets a column.
@@ -297,17 +297,6 @@ def load_coverage_data(backend: Backend) -> CoverageData:
 
 def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("true", "1")
-
-
-def _best_label(candidates: Sequence[Any], iri: str) -> str:
-    """The label to show: an English or untagged one where there is one, the smallest text
-    among those (stable), else the short ID."""
-    if not candidates:
-        return short_id(iri)
-    preferred = [
-        c for c in candidates if not getattr(c, "language", None) or str(c.language).lower().startswith("en")
-    ]
-    return min(str(c) for c in (preferred or candidates))
 
 
 def _depths(topics: dict[str, str], broader: dict[str, frozenset[str]]) -> dict[str, int]:

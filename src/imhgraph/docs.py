@@ -99,7 +99,7 @@ GUARANTEES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "**`query` only reads.** SPARQL UPDATE (`INSERT`, `DELETE`, `LOAD`, `DROP`, `CLEAR`) is refused "
-        "and the store stays unchanged. Parameters are bound by the engine as values, so "
+        "and the store stays unchanged. Parameters are bound as values (a VALUES block of checked, escaped terms), so "
         "`--param \"topic=x> } ; DROP ALL ; #\"` is just a topic that does not exist.",
         (
             "tests/test_hardening.py::test_sparql_update_is_refused_and_changes_nothing",
@@ -315,7 +315,9 @@ def regenerate(readme: Path) -> bool:
     for name, generate in SECTIONS.items():
         new = replace_section(new, name, generate())
     if new != old:
-        readme.write_text(new, encoding="utf-8")
+        from .atomic import write_atomic
+
+        write_atomic(readme, new)
     return new != old
 
 

@@ -35,6 +35,8 @@ is the lowest level above the highest level the person is eligible for.
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -356,8 +358,9 @@ def _requirements(backend: Backend) -> dict[str, dict[str, list[tuple[Any, Any]]
 def _ranks(backend: Backend) -> dict[str, float | None]:
     ranks: dict[str, float | None] = {}
     for level, rank in backend.select(internal_query("eligible-education")).rows:
-        number = _number(rank)
-        if str(level) not in ranks or (number is not None and ranks[str(level)] is None):
+        number, known = _number(rank), ranks.get(str(level))
+        # Several ranks for one level: the smallest, as on the requirement side (order-free).
+        if str(level) not in ranks or (number is not None and (known is None or number < known)):
             ranks[str(level)] = number
     return ranks
 
@@ -539,9 +542,11 @@ def _number(value: Any) -> float | None:
     if value is None:
         return None
     try:
-        return float(str(value))
+        number = float(str(value))
     except ValueError:
         return None
+    # "NaN"^^xsd:double and "INF" are valid RDF, but no requirement can be met against them.
+    return number if math.isfinite(number) else None
 
 
 def _strictest(values: list[tuple[Any, Any]] | None) -> float | None:

@@ -8,7 +8,9 @@ Every command accepts a short ID (``erikson-imh-certificate``), a full IRI, a
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Sequence
 from functools import cache
+from typing import Any
 
 from rdflib import URIRef
 
@@ -44,21 +46,36 @@ def internal_query(name: str) -> str:
     return (queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")
 
 
+def best_label(iri: str, pref: Sequence[Any] = (), other: Sequence[Any] = ()) -> str:
+    """The one name to show for *iri*, the same in every command: a ``skos:prefLabel`` (*pref*)
+    before an ``rdfs:label`` (*other*), English or untagged before other languages, the
+    smallest text among equals (stable); the short ID where there is no name."""
+    for group in (pref, other):
+        english = [c for c in group if not getattr(c, "language", None) or str(c.language).lower().startswith("en")]
+        if english or group:
+            return min(str(c) for c in (english or group))
+    return short_id(str(iri))
+
+
+def _names(rows: Iterable[tuple[Any, ...]]) -> dict[str, str]:
+    # rows of (resource, label, pref) → resource → best label
+    pref: dict[str, list[Any]] = {}
+    other: dict[str, list[Any]] = {}
+    for resource, label, is_pref in rows:
+        key = str(resource)
+        pref.setdefault(key, [])
+        other.setdefault(key, [])
+        if label is not None:
+            (pref if str(is_pref) == "true" else other)[key].append(label)
+    return {key: best_label(key, pref[key], other[key]) for key in pref}
+
+
 def members(backend: Backend, kind: str) -> dict[URIRef, str]:
-    """Every resource of *kind* with its label (the short ID where it has none), sorted by ID."""
+    """Every resource of *kind* with its name (:func:`best_label`), sorted by ID."""
     key = f"members:{kind}"
     if key not in backend.memo:
-        result = backend.select(internal_query("members"), {"class": KIND_CLASSES[kind]})
-        found: dict[URIRef, str] = {}
-        for resource, label, *_bound in result.rows:
-            iri = URIRef(str(resource))
-            text = str(label) if label is not None else ""
-            # Several labels (languages): keep the smallest, so the choice is stable.
-            if iri not in found or (text and (not found[iri] or text < found[iri])):
-                found[iri] = text
-        backend.memo[key] = {
-            iri: (found[iri] or short_id(iri)) for iri in sorted(found, key=short_id)
-        }
+        found = _names(backend.select(internal_query("members"), {"class": KIND_CLASSES[kind]}).rows)
+        backend.memo[key] = {URIRef(iri): found[iri] for iri in sorted(found, key=short_id)}
     return backend.memo[key]
 
 
@@ -112,14 +129,9 @@ def suggest(candidates: dict[URIRef, str], text: str, n: int = 3) -> list[str]:
 
 
 def labels(backend: Backend) -> dict[str, str]:
-    """IRI → name for every named resource (the smallest name where there are several)."""
+    """IRI → name (:func:`best_label`) for every named resource."""
     if "labels" not in backend.memo:
-        found: dict[str, str] = {}
-        for resource, label in backend.select(internal_query("labels")).rows:
-            key, text = str(resource), str(label)
-            if key not in found or text < found[key]:
-                found[key] = text
-        backend.memo["labels"] = found
+        backend.memo["labels"] = _names(backend.select(internal_query("labels")).rows)
     return backend.memo["labels"]
 
 

@@ -89,7 +89,3 @@ def expand(curie_or_iri: str) -> str:
         return PREFIXES[prefix] + local
     return curie_or_iri
 
-
-def sparql_prefixes() -> str:
-    """PREFIX declarations for every known prefix, for ad-hoc queries."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

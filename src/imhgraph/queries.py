@@ -284,11 +284,6 @@ def catalogue(folder: Path | None = None) -> dict[str, NamedQuery]:
     return dict(_catalogue((folder or queries_dir()).resolve()))
 
 
-def internal_queries() -> dict[str, NamedQuery]:
-    """The building blocks in ``queries/internal/*.rq`` that other modules run."""
-    return catalogue(queries_dir() / "internal")
-
-
 def find_query(name_or_file: str) -> NamedQuery:
     """The named query *name_or_file*, or the ``.rq`` file it names.
 
@@ -695,7 +690,10 @@ def term_key(term: Node | None) -> tuple[Any, ...]:
     if isinstance(term, Literal):
         value = term.toPython()
         if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-            return (3, 0, Decimal(str(value)), str(term))
+            number = Decimal(str(value))
+            if number.is_nan():  # NaN compares with nothing: after every number, by text
+                return (3, 0, Decimal("Infinity"), "\uffff" + str(term))
+            return (3, 0, number, str(term))
         return (3, 1, str(term), str(term.datatype or ""), str(term.language or ""))
     return (4, str(term))
 

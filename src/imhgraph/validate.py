@@ -8,6 +8,7 @@ only with ``fail_on="warning"``), 2 unusable input.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -124,7 +125,7 @@ def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
         meta_shacl=False,
         js=False,
     )
-    return ValidationReport(_results(results_graph, data, shapes), results_graph)
+    return ValidationReport(_results(results_graph, lambda focus: _label(data, focus), shapes), results_graph)
 
 
 def validate(backend: Backend, shapes: Path | None = None) -> ValidationReport:
@@ -151,19 +152,19 @@ def validate(backend: Backend, shapes: Path | None = None) -> ValidationReport:
 
 def _fast_report(backend: Backend, findings: list, shapes: Graph) -> ValidationReport:
     from .fastvalidate import results_graph
+    from .ids import labels
 
     conforms = not any(f.severity == SH.Violation for f in findings)
     results = results_graph(findings, shapes, conforms=conforms)
-    # Only the names of the focus nodes are needed to word the results: fetch just those.
-    names = Graph()
-    query = "SELECT ?focus ?p ?label WHERE { VALUES ?p { <http://www.w3.org/2000/01/rdf-schema#label> <http://www.w3.org/2004/02/skos/core#prefLabel> } ?focus ?p ?label }"
-    for focus in {f.focus for f in findings if isinstance(f.focus, URIRef)}:
-        for _, p, label in backend.select(query, {"focus": focus}).rows:
-            names.add((focus, p, label))
-    return ValidationReport(_results(results, names, shapes), results)
+    names = labels(backend)  # one query for every name, not one per focus node
+
+    def label_for(focus: object) -> str:
+        return names.get(str(focus), "") if isinstance(focus, URIRef) else ""
+
+    return ValidationReport(_results(results, label_for, shapes), results)
 
 
-def _results(results: Graph, data: Graph, shapes: Graph) -> tuple[ValidationResult, ...]:
+def _results(results: Graph, label_for: Callable[[object], str], shapes: Graph) -> tuple[ValidationResult, ...]:
     rows = set()
     # Only top-level results: pySHACL also types the nested sh:detail results of sh:node
     # constraints as ValidationResult, which would report one mistake two or three times.
@@ -181,7 +182,7 @@ def _results(results: Graph, data: Graph, shapes: Graph) -> tuple[ValidationResu
             ValidationResult(
                 severity=severity,
                 focus=_show(focus),
-                label=_label(data, focus),
+                label=label_for(focus),
                 path=_show(path) if isinstance(path, URIRef) else ("(complex path)" if path else ""),
                 message=message,
                 value=_show(value) if value is not None else "",
@@ -202,10 +203,12 @@ def _show(term: object) -> str:
 
 
 def _label(data: Graph, focus: object) -> str:
+    from .ids import best_label
+
     if not isinstance(focus, URIRef):
         return ""
-    names = sorted(str(v) for p in (RDFS.label, SKOS.prefLabel) for v in data.objects(focus, p))
-    return names[0] if names else ""
+    pref, other = list(data.objects(focus, SKOS.prefLabel)), list(data.objects(focus, RDFS.label))
+    return best_label(focus, pref, other) if pref or other else ""
 
 
 def _plural(n: int, word: str) -> str:

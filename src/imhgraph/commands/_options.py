@@ -13,6 +13,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 TABLE_FORMATS = ("table", "csv", "tsv", "markdown", "json")
 
 
+class FiniteFloat(click.FloatRange):
+    """A number within a range that is also finite: ``nan`` and ``inf`` are refused (exit 2),
+    where click's FloatRange lets them through (every comparison with NaN is false)."""
+
+    name = "number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
+
 def format_option(choices: Sequence[str] = TABLE_FORMATS, default: str | None = None) -> Callable[[F], F]:
     """``--format`` with *choices* (the first is the default unless *default* is given)."""
     return click.option(

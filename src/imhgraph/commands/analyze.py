@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ._options import backend, emit, format_option, output_option
+from ._options import FiniteFloat, backend, emit, format_option, output_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,7 +49,7 @@ def command() -> None:
 @click.option("--view", type=click.Choice(["pairs", "nearest", "matrix"]), default="pairs", show_default=True,
               help="pairs: every pair with something in common, most similar first; nearest: each "
                    "program's most similar program(s); matrix: the square Jaccard matrix.")
-@click.option("--min", "min_jaccard", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+@click.option("--min", "min_jaccard", type=FiniteFloat(0, 1), default=0.0, show_default=True,
               metavar="X", help="Only pairs with Jaccard at least X.")
 @click.option("--top", type=click.IntRange(min=1), default=None, metavar="K",
               help="Only each program's K most similar programs (ties broken by ID).")
@@ -61,6 +61,8 @@ def similarity(ctx: click.Context, programs: tuple[str, ...], rollup: bool, fmt:
     from imhgraph.analyze import similarity as run
     from imhgraph.render import render, render_json
 
+    if view == "matrix" and (min_jaccard or top):
+        raise click.UsageError("--min and --top shape the pairs and nearest views; the matrix shows every pair.")
     data, chosen = _data_and_programs(ctx, programs)
     if view == "matrix":
         result = run(data, chosen, rollup=rollup, for_matrix=True)
@@ -75,7 +77,7 @@ def similarity(ctx: click.Context, programs: tuple[str, ...], rollup: bool, fmt:
 
 @command.command()
 @_common
-@click.option("--core", type=click.FloatRange(0, 1, min_open=True), default=0.5, show_default=True,
+@click.option("--core", type=FiniteFloat(0, 1, min_open=True), default=0.5, show_default=True,
               metavar="SHARE", help="A topic covered by at least this share of the programs is 'core'.")
 @click.option("--distinctive", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
               help="A topic covered by at most N programs is 'distinctive'.")
@@ -97,11 +99,11 @@ def centrality(ctx: click.Context, programs: tuple[str, ...], rollup: bool, fmt:
 
 @command.command()
 @_common
-@click.option("--min", "min_jaccard", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+@click.option("--min", "min_jaccard", type=FiniteFloat(0, 1), default=0.0, show_default=True,
               metavar="X", help="Link only programs with Jaccard at least X.")
 @click.option("--top", type=click.IntRange(min=1), default=None, metavar="K",
               help="Link each program only to its K most similar programs (for large data).")
-@click.option("--resolution", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+@click.option("--resolution", type=FiniteFloat(min=0, min_open=True), default=1.0, show_default=True,
               help="Louvain resolution: above 1 gives more, smaller communities.")
 @click.option("--seed", type=int, default=42, show_default=True, help="Random seed of Louvain.")
 @click.option("--describe", type=click.IntRange(min=0), default=5, show_default=True, metavar="N",

@@ -6,9 +6,9 @@ import click
 
 from pathlib import Path
 
-from ._options import backend, emit, format_option, output_option
+from ._options import FiniteFloat, backend, emit, format_option, output_option
 
-_AMOUNT = click.FloatRange(min=0)
+_AMOUNT = FiniteFloat(min=0)
 
 
 @click.command()

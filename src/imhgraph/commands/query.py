@@ -44,7 +44,8 @@ def command(
     """Run the named query NAME (see `imhgraph queries`) or the SPARQL file FILE.rq.
 
     Queries are read-only: UPDATE is refused, and SERVICE is refused on local data.
-    Parameter values are bound by the engine, never pasted into the query text.
+    Parameter values are bound as values (a VALUES block of checked, escaped RDF terms),
+    never pasted into the query text as typed.
     """
     from imhgraph import queries
 
