@@ -203,3 +203,25 @@ def test_credentials_from_the_environment_are_sent_and_never_shown(
     assert "s3cret" not in result.stderr + result.stdout and "YWxpY2" not in result.stderr  # type: ignore[attr-defined]
     assert "answered HTTP 401 Unauthorized" in result.stderr  # type: ignore[attr-defined]
     assert "IMHGRAPH_ENDPOINT_USER" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_an_endless_answer_is_cut_off_at_the_size_limit(
+    run: Callable[..., object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server streaming garbage fast must not fill the memory before the timeout."""
+
+    def flood(h: Handler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "application/sparql-results+json")
+        h.end_headers()
+        try:
+            for _ in range(2000):
+                h.wfile.write(b"x" * 65536)
+        except OSError:
+            pass
+
+    monkeypatch.setenv("IMHGRAPH_MAX_RESPONSE_BYTES", str(1024 * 1024))
+    with FakeServer(flood) as server:
+        result = run("--endpoint", server.url, "--timeout", "20", "stats")
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    _one_error_line(result.stderr, "sent more than 1,048,576 bytes; stopped reading")  # type: ignore[attr-defined]

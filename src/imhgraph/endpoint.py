@@ -149,6 +149,14 @@ class Response:
     body: bytes
 
 
+def max_response_bytes() -> int:
+    """The most bytes one answer may have (``IMHGRAPH_MAX_RESPONSE_BYTES``, default 2 GiB)."""
+    try:
+        return int(os.environ.get("IMHGRAPH_MAX_RESPONSE_BYTES", 2 * 1024**3))
+    except ValueError:
+        return 2 * 1024**3
+
+
 def http_request(
     method: str,
     url: str,
@@ -186,6 +194,8 @@ def http_request(
         sock.settimeout(remaining())
         response = connection.getresponse()
         chunks = []
+        received = 0
+        limit = max_response_bytes()
         while True:
             # Reset the socket timeout before each read: a server that trickles bytes
             # cannot stretch the request beyond the deadline.
@@ -193,6 +203,13 @@ def http_request(
             chunk = response.read1(65536)
             if not chunk:
                 break
+            received += len(chunk)
+            if received > limit:
+                # A server answering garbage fast could otherwise fill the memory in time.
+                raise EndpointError(
+                    f"{_redact(url)} sent more than {limit:,} bytes; stopped reading",
+                    hint="Ask for less (a narrower query), or raise IMHGRAPH_MAX_RESPONSE_BYTES.",
+                )
             chunks.append(chunk)
         if response.length:  # the connection ended before the promised Content-Length
             raise http.client.IncompleteRead(b"".join(chunks), response.length)
