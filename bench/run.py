@@ -83,7 +83,7 @@ class Run:
     seconds: float
     peak_mb: float
     code: int
-    output: Path
+    output: Path | None  # None for a remembered baseline run (its digest is kept instead)
     stderr: str = ""
 
 
@@ -257,7 +257,9 @@ def bench_command(command: str, size: str, data: Path, triples: int, args: argpa
     if remembered is not None and remembered["seconds"] <= 60:
         remembered = None  # short baseline runs are cheap: run them again, --repeat times
     if remembered is not None:
-        base = Run(remembered["seconds"], remembered["peak_mb"], 0, Path(os.devnull))
+        # No answer file: the remembered digest stands for it (and nothing may ever unlink a
+        # stand-in path: unlinking os.devnull as root deletes the /dev/null device).
+        base = Run(remembered["seconds"], remembered["peak_mb"], 0, None)
         notes.append(f"baseline reused from a run at {remembered['when']}")
     elif not args.no_baseline:
         # The same number of runs as imhgraph, fastest counts, except that a baseline run of
@@ -287,7 +289,7 @@ def bench_command(command: str, size: str, data: Path, triples: int, args: argpa
             notes.append(f"compare: {a if a.startswith('error') else b}")
     if not args.keep:
         for run in (ours, base):
-            if run is not None and equal == "yes":
+            if run is not None and run.output is not None and equal == "yes":
                 run.output.unlink(missing_ok=True)
     return Row(command, size, triples, ours, base, equal, notes)
 

@@ -76,3 +76,24 @@ def test_every_command_names_a_resource_the_same_way(run, tmp_path):
 def test_similarity_matrix_view_refuses_min_and_top(run):
     result = run("analyze", "similarity", "--view", "matrix", "--top", "2")
     assert result.exit_code == 2 and "--min and --top" in result.stderr
+
+
+def test_output_to_a_device_writes_into_it_instead_of_replacing_it(run, tmp_path):
+    """An atomic rename onto /dev/null would replace the device with a plain file (as root)."""
+    import os
+    import stat
+
+    result = run("export", "--format", "ntriples", "--output", os.devnull)
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    assert run("coverage", "--format", "json", "--output", fifo).exit_code == 0
+    reader.join(timeout=10)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert b"\"programs\"" in received[0]

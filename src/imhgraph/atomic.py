@@ -85,6 +85,10 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes | Iterable[s
     *content* may be an iterable of text chunks, for outputs too large to hold at once.
     """
     target = check_output_path(path)
+    if target.exists() and not target.is_file():
+        # A device or pipe (/dev/null, /dev/stdout, a FIFO): renaming over it would replace
+        # the device itself (as root, /dev/null would become a plain file), so write into it.
+        return _write_stream(target, content)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
@@ -131,6 +135,21 @@ def _read_only_filesystem(folder: Path) -> bool:
         return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
     except (OSError, AttributeError):  # no statvfs (Windows): os.access decides
         return False
+
+
+def _write_stream(target: Path, content: str | bytes | Iterable[str]) -> Path:
+    try:
+        with open(target, "wb") as handle:
+            if isinstance(content, bytes):
+                handle.write(content)
+            elif isinstance(content, str):
+                handle.write(content.encode("utf-8"))
+            else:
+                for chunk in content:
+                    handle.write(chunk.encode("utf-8"))
+    except OSError as exc:
+        raise OutputError(f"could not write {target}: {exc.strerror or exc}") from exc
+    return target
 
 
 def _remove_quietly(name: str) -> None:
