@@ -11,6 +11,7 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import OutputError
 
@@ -98,13 +99,7 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes | Iterable[s
         ) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
-            if isinstance(content, bytes):
-                handle.write(content)
-            elif isinstance(content, str):
-                handle.write(content.encode("utf-8"))
-            else:
-                for chunk in content:
-                    handle.write(chunk.encode("utf-8"))
+            _write_content(handle, content)
             handle.flush()
             os.fsync(handle.fileno())
         if target.exists():
@@ -137,16 +132,20 @@ def _read_only_filesystem(folder: Path) -> bool:
         return False
 
 
+def _write_content(handle: BinaryIO, content: str | bytes | Iterable[str]) -> None:
+    if isinstance(content, bytes):
+        handle.write(content)
+    elif isinstance(content, str):
+        handle.write(content.encode("utf-8"))
+    else:
+        for chunk in content:
+            handle.write(chunk.encode("utf-8"))
+
+
 def _write_stream(target: Path, content: str | bytes | Iterable[str]) -> Path:
     try:
         with open(target, "wb") as handle:
-            if isinstance(content, bytes):
-                handle.write(content)
-            elif isinstance(content, str):
-                handle.write(content.encode("utf-8"))
-            else:
-                for chunk in content:
-                    handle.write(chunk.encode("utf-8"))
+            _write_content(handle, content)
     except OSError as exc:
         raise OutputError(f"could not write {target}: {exc.strerror or exc}") from exc
     return target
