@@ -15,8 +15,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import QueryError
+from .stores import XSD_STRING as _XSD_STRING
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _VARNAME = re.compile(r"^\w+$")
 _FORM = re.compile(r"(?<![?$:\w])(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![\w:])", re.IGNORECASE)

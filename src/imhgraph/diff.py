@@ -16,11 +16,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from .namespaces import IMH, short_id
+from .namespaces import IMH, short_id, show_term
 from .render import Table
 
 #: kind of resource (as reported) → the class its members belong to (subclasses included).
@@ -247,10 +247,10 @@ def _resource_changes(subject: URIRef, old: Graph, new: Graph, hierarchy: dict[U
             changes.append(Change(kind, ident, label, verb, _show_all(before), _show_all(after)))
             continue
         gained, lost = ("gained", "lost") if p == IMH.covers else ("added", "removed")
-        for value in sorted(after - before, key=_show):
-            changes.append(Change(kind, ident, label, f"{name} {gained}", "", _show(value)))
-        for value in sorted(before - after, key=_show):
-            changes.append(Change(kind, ident, label, f"{name} {lost}", _show(value), ""))
+        for value in sorted(after - before, key=show_term):
+            changes.append(Change(kind, ident, label, f"{name} {gained}", "", show_term(value)))
+        for value in sorted(before - after, key=show_term):
+            changes.append(Change(kind, ident, label, f"{name} {lost}", show_term(value), ""))
     return changes
 
 
@@ -296,22 +296,12 @@ def _label(subject: URIRef, graph: Graph) -> str:
     return names[0] if names else ""
 
 
-def _show(term: Node) -> str:
-    if isinstance(term, URIRef):
-        return short_id(str(term))
-    if isinstance(term, BNode):
-        return "(unnamed node)"
-    if isinstance(term, Literal) and term.language:
-        return f"{term}@{term.language}"
-    return str(term)
-
-
 def _show_all(terms: Iterable[Node]) -> str:
-    return ", ".join(sorted(_show(t) for t in terms))
+    return ", ".join(sorted(show_term(t) for t in terms))
 
 
 def _statement(p: Node, o: Node) -> str:
-    return f"{short_id(str(p))} {_show(o)}"
+    return f"{short_id(str(p))} {show_term(o)}"
 
 
 def _sort_key(c: Change) -> tuple[object, ...]:

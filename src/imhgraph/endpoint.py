@@ -35,9 +35,9 @@ from rdflib.term import Node
 from .binding import with_values
 from .errors import EndpointError, QueryError
 from .namespaces import bind_all
+from .stores import XSD_STRING as _XSD_STRING
 from .stores import Backend, SelectResult, to_rdflib
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 SELECT_ACCEPT = "application/sparql-results+json"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 USER_AGENT = "imhgraph (SPARQL 1.1 Protocol client)"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from rdflib import Graph, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
 BASE: Final = "https://w3id.org/imhgraph/"
@@ -89,3 +89,16 @@ def expand(curie_or_iri: str) -> str:
         return PREFIXES[prefix] + local
     return curie_or_iri
 
+
+def show_term(term: object) -> str:
+    """How a term reads in a message or table: short IDs for IRIs, ``(unnamed node)`` for
+    blank nodes, ``text@lang`` for tagged literals, empty for None."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return short_id(str(term))
+    if isinstance(term, BNode):
+        return "(unnamed node)"
+    if isinstance(term, Literal) and term.language:
+        return f"{term}@{term.language}"
+    return str(term)

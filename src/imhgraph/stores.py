@@ -23,7 +23,7 @@ from rdflib.term import Node
 
 from .namespaces import bind_all
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
@@ -148,7 +148,7 @@ def to_rdflib(term: Any) -> Node | None:
         datatype = term.datatype.value
         if term.language:
             return Literal(term.value, lang=term.language)
-        if datatype == _XSD_STRING:
+        if datatype == XSD_STRING:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(datatype))
     if isinstance(term, ox.BlankNode):

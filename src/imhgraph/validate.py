@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from . import resources
-from .namespaces import bind_all, short_id
+from .namespaces import bind_all, show_term
 from .render import Table
 from .stores import Backend, graph_from_files
 
@@ -177,29 +177,19 @@ def _results(results: Graph, label_for: Callable[[object], str], shapes: Graph) 
         severity = SEVERITIES.get(results.value(node, SH.resultSeverity), "violation")
         messages = sorted(str(m) for m in results.objects(node, SH.resultMessage))
         shape_messages = sorted(str(m) for m in shapes.objects(shape, SH.message)) if shape else []
-        message = (shape_messages or messages or ["does not meet the shape " + _show(shape)])[0]
+        message = (shape_messages or messages or ["does not meet the shape " + show_term(shape)])[0]
         rows.add(
             ValidationResult(
                 severity=severity,
-                focus=_show(focus),
+                focus=show_term(focus),
                 label=label_for(focus),
-                path=_show(path) if isinstance(path, URIRef) else ("(complex path)" if path else ""),
+                path=show_term(path) if isinstance(path, URIRef) else ("(complex path)" if path else ""),
                 message=message,
-                value=_show(value) if value is not None else "",
-                shape=_show(shape),
+                value=show_term(value) if value is not None else "",
+                shape=show_term(shape),
             )
         )
     return tuple(sorted(rows, key=lambda r: (_SEVERITY_ORDER.get(r.severity, 9), r.focus, r.path, r.message, r.value)))
-
-
-def _show(term: object) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        return short_id(str(term))
-    if isinstance(term, BNode):
-        return "(unnamed node)"
-    return str(term)
 
 
 def _label(data: Graph, focus: object) -> str:
