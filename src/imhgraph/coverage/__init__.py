@@ -1,0 +1,51 @@
+"""Curricula coverage: which program teaches which topic, compared across programs and
+against what credentials require.
+
+* :mod:`.data` — the data fetched once (:class:`CoverageData`, :func:`load_coverage_data`),
+  the hierarchy walks and the cell of a program for a topic (``direct`` / ``narrower`` /
+  ``no`` / ``unknown``);
+* :mod:`.grid` — the program × topic matrix (``coverage``);
+* :mod:`.comparison` — two programs side by side (``compare``);
+* :mod:`.gap_analysis` — a program against a credential, and every program ranked (``gaps``).
+
+The names below are the package's public interface: ``from imhgraph.coverage import X``.
+"""
+
+from __future__ import annotations
+
+from .comparison import Comparison, compare, compare_programs
+from .data import (
+    CELL_VALUES,
+    MEANINGS,
+    SYMBOLS,
+    CoverageData,
+    cell,
+    count_cells,
+    load_coverage_data,
+    select_topics,
+)
+from .gap_analysis import Gaps, GapsRanking, credential_gaps, gaps, rank_programs
+from .grid import CoverageMatrix, coverage_matrix, matrix, render_matrix
+
+__all__ = [
+    "CELL_VALUES",
+    "MEANINGS",
+    "SYMBOLS",
+    "Comparison",
+    "CoverageData",
+    "CoverageMatrix",
+    "Gaps",
+    "GapsRanking",
+    "cell",
+    "compare",
+    "compare_programs",
+    "count_cells",
+    "coverage_matrix",
+    "credential_gaps",
+    "gaps",
+    "load_coverage_data",
+    "matrix",
+    "rank_programs",
+    "render_matrix",
+    "select_topics",
+]
