@@ -24,7 +24,7 @@ from rdflib import Namespace
 
 from imhgraph import cli as cli_module
 from imhgraph import disk, resources
-from imhgraph.binding import term_text, with_values
+from imhgraph.sparql.binding import term_text, with_values
 from imhgraph.endpoint import endpoint_backend, endpoint_urls
 from imhgraph.errors import EndpointError, QueryError, StoreError
 from imhgraph.stores import OxigraphBackend, memory_backend

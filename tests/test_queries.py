@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from imhgraph import queries as q
+from imhgraph import sparql as q
 from imhgraph.docs import section
 from imhgraph.errors import QueryError, UnknownIdError, UnknownQueryError
 from imhgraph.resources import queries_dir

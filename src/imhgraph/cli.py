@@ -55,7 +55,7 @@ class AppState:
     def backend(self) -> Any:
         """The :class:`~imhgraph.stores.Backend` the global options describe (opened once)."""
         if self._backend is None:
-            from .stores import BackendSpec
+            from .backends import BackendSpec
 
             spec = BackendSpec(self.data, self.store, self.endpoint, self.timeout, self.options)
             self._backend = spec.open()

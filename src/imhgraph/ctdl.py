@@ -38,6 +38,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from . import resources
+from .jsonld import stable
 from .namespaces import BASE, IMH, SCHEMA, short_id
 
 #: Where minted CTDL nodes (alignment objects, condition profiles) live.
@@ -65,11 +66,9 @@ def ctdl_context() -> dict[str, Any]:
 
 def to_ctdl(graph: Graph) -> str:
     """*graph* (vocabulary and data) as one CTDL JSON-LD document, deterministic."""
-    from .export import _stable
-
     nodes = build_nodes(graph)
     document = {"@context": ctdl_context(), "@graph": nodes}
-    return json.dumps(_stable(document), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(stable(document), indent=2, ensure_ascii=False) + "\n"
 
 
 def build_nodes(graph: Graph) -> list[dict[str, Any]]:

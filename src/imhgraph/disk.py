@@ -53,7 +53,7 @@ class DiskBackend(OxigraphBackend):
     """An on-disk Oxigraph store; only its default graph is visible."""
 
     def _run(self, query: str, bindings: Mapping[str, Node] | None) -> Any:
-        from .binding import with_values
+        from .sparql.binding import with_values
 
         # named_graphs=[]: GRAPH clauses see nothing, so the marker never reaches a result.
         return self.store.query(with_values(query, bindings), named_graphs=[])

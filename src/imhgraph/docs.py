@@ -50,7 +50,7 @@ def _kind(cls: type[ImhgraphError]) -> str:
 
 def queries_catalogue_markdown() -> str:
     """The catalogue of named queries, from their headers."""
-    from .queries import catalogue_markdown
+    from .sparql import catalogue_markdown
 
     return catalogue_markdown()
 

@@ -32,10 +32,10 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .binding import with_values
+from .sparql.binding import with_values
 from .errors import EndpointError, QueryError
 from .namespaces import bind_all
-from .stores import XSD_STRING as _XSD_STRING
+from .namespaces import XSD_STRING as _XSD_STRING
 from .stores import Backend, SelectResult, to_rdflib
 
 SELECT_ACCEPT = "application/sparql-results+json"

@@ -16,6 +16,7 @@ from rdflib.namespace import RDF
 from rdflib.compare import to_canonical_graph
 
 from . import resources
+from .jsonld import stable
 from .namespaces import PREFIXES, bind_all
 from .stores import Backend
 
@@ -121,7 +122,7 @@ def to_jsonld(graph: Graph) -> str:
     context = load_context()
     text = canonical(graph).serialize(format="json-ld", context=context, auto_compact=True)
     document = json.loads(text)
-    return json.dumps(_stable(document), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return json.dumps(stable(document), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
 def export(source: Graph | Backend, fmt: str) -> str:
@@ -139,18 +140,3 @@ def export(source: Graph | Backend, fmt: str) -> str:
 
         return to_ctdl(graph)
     raise ValueError(f"unknown export format {fmt!r}")
-
-
-def _stable(value: Any, key: str | None = None) -> Any:
-    # Sort keys of objects (with @context, @id, @type first) and the members of unordered
-    # arrays; @list arrays keep their order, as RDF lists are ordered.
-    if isinstance(value, dict):
-        first = [k for k in ("@context", "@id", "@type") if k in value]
-        rest = sorted(k for k in value if k not in first)
-        return {k: _stable(value[k], k) for k in first + rest}
-    if isinstance(value, list):
-        items = [_stable(v) for v in value]
-        if key == "@list":
-            return items
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value

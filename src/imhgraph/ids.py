@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from functools import cache
 from typing import Any
 
 from rdflib import URIRef
 
 from .errors import UnknownIdError
 from .namespaces import IMH, expand, short_id
-from .resources import queries_dir
+from .sparql.named_queries import internal_query
 from .stores import Backend
 
 #: kind (as users say it) → the class whose members it names.
@@ -38,12 +37,6 @@ KIND_NAMES: dict[str, str] = {
     "profession": "profession",
     "education": "education level",
 }
-
-
-@cache
-def internal_query(name: str) -> str:
-    """The text of ``queries/internal/NAME.rq``."""
-    return (queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")
 
 
 def best_label(iri: str, pref: Sequence[Any] = (), other: Sequence[Any] = ()) -> str:

@@ -23,6 +23,9 @@ KINDS: Final = ("org", "program", "credential", "topic", "profession", "educatio
 TOPIC_SCHEME: Final = URIRef(BASE + "topic/scheme")
 ONTOLOGY_IRI: Final = URIRef(BASE + "ontology")
 
+#: xsd:string as text: a plain literal's datatype (stores, binding and the endpoint compare with it).
+XSD_STRING: Final = "http://www.w3.org/2001/XMLSchema#string"
+
 #: prefix → namespace, in the order they are bound on every graph.
 PREFIXES: Final[dict[str, str]] = {
     "imh": str(IMH),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from .binding import term_text
+from .sparql.binding import term_text
 from .endpoint import EndpointUrls, check_status, http_request, parse_select
 from .errors import UsageError
 from .stores import Backend

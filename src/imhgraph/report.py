@@ -108,7 +108,7 @@ def build_report(backend: Backend, *, rollup: bool = False, title: str = "Infant
         topics (the coverage heatmap always shows all four cell values).
     """
     from . import analyze, coverage
-    from .ids import internal_query
+    from .sparql.named_queries import internal_query
     from .stats import stats
 
     counts = stats(backend)

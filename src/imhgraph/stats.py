@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .ids import internal_query
+from .sparql.named_queries import internal_query
 from .render import Table
 from .stores import Backend
 

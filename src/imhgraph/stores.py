@@ -1,8 +1,10 @@
 """Where the graph lives, behind one interface: :class:`Backend`.
 
 * memory (default): an in-memory Oxigraph store filled from the bundled or ``--data`` files;
-* ``--store DIR``: an on-disk Oxigraph store;
+* ``--store DIR``: an on-disk Oxigraph store (see :mod:`imhgraph.disk`);
 * ``--endpoint URL``: a SPARQL 1.1 endpoint (see :mod:`imhgraph.endpoint`).
+
+Which of them the global options mean is decided in :mod:`imhgraph.backends`.
 
 Every command talks SPARQL to a backend, so the same query gives the same answer on
 each. Results come back as rdflib terms so the rest of the library is backend-blind.
@@ -21,9 +23,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .namespaces import bind_all
+from .namespaces import XSD_STRING, bind_all
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
@@ -90,7 +91,7 @@ class OxigraphBackend(Backend):
         self.store = store
 
     def _run(self, query: str, bindings: Mapping[str, Node] | None) -> Any:
-        from .binding import with_values
+        from .sparql.binding import with_values
 
         # A VALUES block, as on every backend: Oxigraph's own substitutions refuse
         # variables the query does not project, and the same text means the same everywhere.
@@ -193,39 +194,6 @@ def backend_from_graph(graph: Graph) -> OxigraphBackend:
         for s, p, o in graph
     )
     return OxigraphBackend(store, kind="memory", origin=["<rdflib graph>"])
-
-
-@dataclass(frozen=True)
-class BackendSpec:
-    """What the global options asked for; :meth:`open` makes the backend."""
-
-    data: tuple[Path, ...] = ()
-    store: Path | None = None
-    endpoint: str | None = None
-    timeout: float = 30.0
-    options: Mapping[str, Any] = field(default_factory=dict)
-
-    def open(self) -> Backend:
-        """Open the backend these options describe.
-
-        :raises UsageError: ``--endpoint`` together with ``--store`` or ``--data``.
-        """
-        if self.endpoint and (self.store is not None or self.data):
-            from .errors import UsageError
-
-            raise UsageError(
-                "--endpoint cannot be combined with --store or --data",
-                hint="To upload files to an endpoint, use `imhgraph push --endpoint URL --data FILES`.",
-            )
-        if self.endpoint:
-            from .endpoint import endpoint_backend
-
-            return endpoint_backend(self.endpoint, timeout=self.timeout, **self.options)
-        if self.store is not None:
-            from .disk import disk_backend
-
-            return disk_backend(self.store, data=list(self.data) or None)
-        return memory_backend(list(self.data) or None)
 
 
 def graph_from_files(paths: Sequence[Path]) -> Graph:

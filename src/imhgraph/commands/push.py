@@ -27,7 +27,7 @@ def command(ctx: click.Context, endpoint: str | None, graph: str | None, fmt: st
     from imhgraph.errors import UsageError
     from imhgraph.push import push
     from imhgraph.render import render_json
-    from imhgraph.stores import BackendSpec
+    from imhgraph.backends import BackendSpec
 
     app = state(ctx)
     target = endpoint or app.endpoint

@@ -13,7 +13,7 @@ from ._options import emit, format_option
 def command(name: str | None, fmt: str) -> None:
     """List the named queries (name, title, parameters), or show the documentation and the
     SPARQL text of the query NAME."""
-    from imhgraph import queries
+    from imhgraph import sparql as queries
     from imhgraph.render import render, render_json
 
     if name is None:

@@ -47,7 +47,7 @@ def command(
     Parameter values are bound as values (a VALUES block of checked, escaped RDF terms),
     never pasted into the query text as typed.
     """
-    from imhgraph import queries
+    from imhgraph import sparql as queries
 
     query = queries.find_query(name)
     values = queries.parse_param_args(params)

@@ -42,7 +42,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import UsageError
-from ..ids import best_label, internal_query
+from ..ids import best_label
+from ..sparql.named_queries import internal_query
 from ..namespaces import short_id
 from ..stores import Backend
 

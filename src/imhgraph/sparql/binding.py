@@ -14,40 +14,13 @@ from collections.abc import Mapping
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import QueryError
-from .stores import XSD_STRING as _XSD_STRING
+from ..errors import QueryError
+from ..namespaces import XSD_STRING
+from .text import code_only
 
 _IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _VARNAME = re.compile(r"^\w+$")
 _FORM = re.compile(r"(?<![?$:\w])(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![\w:])", re.IGNORECASE)
-
-
-def _mask(query: str) -> str:
-    """*query* with comments, strings and IRIs blanked out (same length), so that braces,
-    parentheses and keywords can be found by position without a full parser."""
-    out = list(query)
-    i, n = 0, len(query)
-    while i < n:
-        ch = query[i]
-        if ch == "#":
-            end = query.find("\n", i)
-            end = n if end < 0 else end
-        elif ch in "\"'":
-            quote = ch * 3 if query.startswith(ch * 3, i) else ch
-            j = i + len(quote)
-            while j < n and not query.startswith(quote, j):
-                j += 2 if query[j] == "\\" else 1
-            end = min(n, j + len(quote))
-        elif ch == "<" and (m := _IRI.match(query, i)):
-            end = m.end()
-        else:
-            i += 1
-            continue
-        for k in range(i, end):
-            if out[k] != "\n":
-                out[k] = " "
-        i = end
-    return "".join(out)
 
 
 def _matching(masked: str, open_at: int) -> int:
@@ -104,7 +77,7 @@ def term_text(term: Node) -> str:
     if isinstance(term, Literal):
         if term.datatype is not None and not _IRI.fullmatch(f"<{term.datatype}>"):
             raise QueryError(f"{str(term.datatype)!r} is not a valid datatype IRI")
-        if term.datatype is not None and str(term.datatype) == _XSD_STRING:
+        if term.datatype is not None and str(term.datatype) == XSD_STRING:
             return Literal(str(term)).n3()
         return term.n3()
     if isinstance(term, BNode):
@@ -127,7 +100,7 @@ def with_values(query: str, bindings: Mapping[str, Node] | None) -> str:
             raise QueryError(f"{name!r} is not a SPARQL variable name")
         names.append(f"?{name}")
     values = "VALUES (" + " ".join(names) + ") { (" + " ".join(term_text(v) for v in bindings.values()) + ") }"
-    masked = _mask(query)
+    masked = code_only(query)
     brace = _where_brace(masked)
     if brace < 0:
         return query.rstrip() + "\n" + values + "\n"
