@@ -36,6 +36,7 @@ BAD = FIXTURES / "bad"
 FORMULA = BAD / "formula-labels.ttl"
 VALID = FIXTURES / "other" / "valid.ttl"
 BROKEN = FIXTURES / "other" / "broken.ttl"
+CTDL_REGISTRY = FIXTURES / "ctdl" / "registry"
 
 
 def surface(tmp: Path, server_url: str) -> list[tuple[tuple[str, ...], frozenset[int]]]:
@@ -65,6 +66,8 @@ def surface(tmp: Path, server_url: str) -> list[tuple[tuple[str, ...], frozenset
         (("export", "--format", "json-ld", "--output", str(tmp / "all.jsonld")), ok),
         (("export", "--format", "ntriples"), ok),
         (("export", "--format", "ctdl", "--output", str(tmp / "ctdl.jsonld")), ok),
+        (("export", "--format", "ctdl", "--all", "--output", str(tmp / "ctdl-all.jsonl")), ok),
+        (("export", "--format", "ctdl", "--check"), finding),
         (("stats", "--format", "json"), ok),
         (("queries",), ok),
         (("queries", "programs-covering-topic"), ok),
@@ -84,6 +87,10 @@ def surface(tmp: Path, server_url: str) -> list[tuple[tuple[str, ...], frozenset
         (("analyze", "communities", "--format", "csv"), ok),
         (("report", "--output", str(tmp / "report.html")), ok),
         (("import-csv", str(sheet), "--output", str(tmp / "imported.ttl")), ok),
+        (("import-ctdl", str(CTDL_REGISTRY), "--output", str(tmp / "imported-ctdl.ttl")), ok),
+        # CTDL documents name their context by URL: resolved to the bundled copy, never fetched
+        (("import-ctdl", str(tmp / "ctdl-all.jsonl"), "--output", str(tmp / "back.ttl")), ok),
+        (("import-ctdl", str(remote_ctx)), refused),
         (("diff", str(VALID), str(FORMULA), "--format", "json"), finding),
         (("push", "--endpoint", server_url), frozenset({0, 2})),
         # inputs that would make a careless tool fetch: refused, never fetched

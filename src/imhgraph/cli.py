@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "gaps": "gaps",
     "eligible": "eligible",
     "import-csv": "import_csv",
+    "import-ctdl": "import_ctdl",
     "diff": "diff",
     "push": "push",
     "analyze": "analyze",
