@@ -116,6 +116,7 @@ def test_one_document_per_resource(bundled, bundled_docs) -> None:
     count = lambda q: int(next(iter(imh.query(q)))[0])  # noqa: E731
     q = "PREFIX imh: <https://w3id.org/imhgraph/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
     kinds = [d.kind for d in bundled_docs]
+    assert kinds.count("course") == count(q + "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a imh:Course }")
     assert kinds.count("organization") == count(q + "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a imh:Organization }")
     assert kinds.count("learning program") == count(q + "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a imh:TrainingProgram }")
     assert kinds.count("credential") == count(
@@ -169,6 +170,7 @@ def test_degree_names() -> None:
     assert degree_type("MA in Infant, Child and Family Mental Health") == "ceterms:MasterDegree"
     assert degree_type("Erikson MS in Early Childhood Education") == "ceterms:MasterDegree"
     assert degree_type("PhD in Infant and Early Childhood Development") == "ceterms:DoctoralDegree"
+    assert degree_type("Master of Arts in Infant Mental Health (Mills College)") == "ceterms:MasterDegree"
     assert degree_type("Dual-Title Degree in Infant Mental Health") is None
     assert degree_type("Mastery of Skills certificate") is None
 
@@ -290,29 +292,33 @@ def test_check_sees_each_fact_the_data_adds(small_docs) -> None:
     assert missing == {"acme": {"email or address"}, "specialist": {"inLanguage"}}
 
 
-def test_check_command(run) -> None:
+def test_check_command(run, bundled_docs) -> None:
     result = run("export", "--format", "ctdl", "--check")
     assert result.exit_code == 1
     assert "organization Georgetown University <https://w3id.org/imhgraph/org/georgetown>" in result.stdout
     assert "  missing email or address: state it with schema:email or schema:address" in result.stdout
-    assert result.stdout.rstrip().endswith("0 of 58 documents publishable; 58 not publishable.")
+    n = len(bundled_docs)
+    assert result.stdout.rstrip().endswith(f"0 of {n} documents publishable; {n} not publishable.")
+    assert result.stdout.count("\n  missing ") == sum(len(m.facts) for m in check(bundled_docs))
 
 
 # --- the command ------------------------------------------------------------------------------------------
 
 
-def test_export_writes_only_publishable_documents_unless_all(run, tmp_path: Path) -> None:
+def test_export_writes_only_publishable_documents_unless_all(run, tmp_path: Path, bundled_docs) -> None:
+    n = len(bundled_docs)
     default = run("export", "--format", "ctdl")
     assert default.exit_code == 0 and default.stdout == ""
-    assert "58 of 58 documents lack facts" in default.stderr
+    assert f"{n} of {n} documents lack facts" in default.stderr
     everything = run("export", "--format", "ctdl", "--all")
     lines = everything.stdout.splitlines()
-    assert len(lines) == 58 and everything.stdout == run("export", "--format", "ctdl", "--all").stdout
+    assert len(lines) == n and everything.stdout == run("export", "--format", "ctdl", "--all").stdout
+    assert [json.loads(line).get("ceterms:ctid") for line in lines[:3]] == [d.ctid for d in bundled_docs[:3]]
     assert all(json.loads(line)["@context"] in (CTDL_CONTEXT_URL, CTDLASN_CONTEXT_URL) for line in lines)
     folder = tmp_path / "docs"
     assert run("export", "--format", "ctdl", "--all", "--output", f"{folder}/").exit_code == 0
     files = sorted(folder.glob("*.json"))
-    assert len(files) == 58
+    assert len(files) == n
     first = json.loads(files[0].read_text(encoding="utf-8"))
     assert files[0].name == first.get("ceterms:ctid", first.get("@graph", [{}])[0].get("ceterms:ctid")) + ".json"
     assert run("export", "--format", "turtle", "--check").exit_code == 2

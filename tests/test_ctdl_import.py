@@ -118,15 +118,18 @@ def test_round_trip_of_the_bundled_data(bundled, tmp_path: Path) -> None:
         assert docs[str(s)]["ceterms:subjectWebpage"] == str(page)
 
 
-def test_round_trip_via_the_commands(run, tmp_path: Path) -> None:
+def test_round_trip_via_the_commands(run, bundled, tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     assert run("export", "--format", "ctdl", "--all", "--output", f"{folder}/").exit_code == 0
     out = tmp_path / "back.ttl"
     result = run("import-ctdl", folder, "--output", out)
     assert result.exit_code == 0, result.stderr
-    assert "imported 18 organizations, 20 credentials, 19 programs, 1 frameworks, 70 competencies from 58" in result.stderr
+    docs = build_documents(bundled.graph())
+    kinds = [d.kind for d in docs]
+    assert f"{kinds.count('organization')} organizations, {kinds.count('credential')} credentials" in result.stderr
+    assert f"from {len(docs)} CTDL document(s)" in result.stderr
     back = Graph().parse(out, format="turtle")
-    assert facts(back, pages=False) and len(set(back.subjects(RDF.type, IMH.TrainingProgram))) == 19
+    assert facts(back, pages=False) == facts(bundled.graph(), pages=False)
 
 
 def test_imported_fixture_is_valid_imhgraph_data(tmp_path: Path) -> None:

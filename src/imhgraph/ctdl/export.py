@@ -62,10 +62,11 @@ CREDENTIAL_CLASSES: tuple[tuple[URIRef, str], ...] = (
 )
 #: Degree abbreviations in a degree's name → the CTDL degree subtype the Registry publishes.
 DEGREE_NAMES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:PhD|Ph\.D\.|EdD|Ed\.D\.|PsyD|Psy\.D\.|doctora(?:l|te))\b", re.I), "ceterms:DoctoralDegree"),
-    (re.compile(r"\b(?:MA|MS|MSc|MEd|MSW|MSN|MPH|M\.A\.|M\.S\.|master'?s)\b", re.I), "ceterms:MasterDegree"),
-    (re.compile(r"\b(?:BA|BS|BSc|BSW|B\.A\.|B\.S\.|bachelor'?s)\b", re.I), "ceterms:BachelorDegree"),
-    (re.compile(r"\b(?:AA|AS|AAS|associate'?s)\b(?! Degree in)", re.I), "ceterms:AssociateDegree"),
+    # Abbreviations as written (case matters: "MA", not "ma"); words in any case.
+    (re.compile(r"\b(?:PhD|Ph\.D\.|EdD|Ed\.D\.|PsyD|Psy\.D\.|(?i:doctoral|doctorate|doctor of))(?!\w)"), "ceterms:DoctoralDegree"),
+    (re.compile(r"\b(?:MA|MS|MSc|MEd|MSW|MSN|MPH|M\.A\.|M\.S\.|(?i:master'?s|master of))(?!\w)"), "ceterms:MasterDegree"),
+    (re.compile(r"\b(?:BA|BS|BSc|BSW|B\.A\.|B\.S\.|(?i:bachelor'?s|bachelor of))(?!\w)"), "ceterms:BachelorDegree"),
+    (re.compile(r"\b(?:AA|AAS|(?i:associate'?s degree|associate of))(?!\w)"), "ceterms:AssociateDegree"),
 )
 
 _SOURCE_MARKER = re.compile(r"\s*\[S\d+[^\]]*\]")
@@ -227,7 +228,7 @@ class _Mapper:
                     return Literal(text, lang=value.language)
         return None
 
-    def webpage(self, node: URIRef, organizations: list[URIRef]) -> str | None:
+    def webpage(self, node: URIRef, organizations: list[URIRef], programs: list[URIRef] = ()) -> str | None:  # type: ignore[assignment]
         """The resource's own web page: its ``schema:url``; else a page it was read from
         (dcterms:source) on the web site of its organization (that organization's
         ``schema:url``), and not a news item or blog post. Never a minted address, a copy, a news
@@ -236,7 +237,11 @@ class _Mapper:
         if own:
             return str(own[0])
         sites = {site(u) for o in organizations for u in self.iris(o, SCHEMA.url)}
+        # A course described on its program's own page: that page describes the course too.
+        program_pages = {u for p in programs for u in self.iris(p, SCHEMA.url)}
         for page in self.iris(node, DCTERMS.source):
+            if page in program_pages:
+                return str(page)
             segments = {s.lower() for s in urlsplit(str(page)).path.split("/")}
             if not str(page).startswith(BASE) and site(page) in sites and not segments & _NEWS_SEGMENTS:
                 return str(page)
@@ -266,8 +271,9 @@ class _Mapper:
     def _languages(self, node: URIRef) -> list[str]:
         return self.strings(node, CETERMS.inLanguage, DCTERMS.language)
 
-    def _webpage_into(self, node: URIRef, organizations: list[URIRef], out: dict[str, Any]) -> None:
-        page = self.webpage(node, organizations)
+    def _webpage_into(self, node: URIRef, organizations: list[URIRef], out: dict[str, Any],
+                      programs: list[URIRef] = ()) -> None:  # type: ignore[assignment]
+        page = self.webpage(node, organizations, programs)
         if page is not None:
             out["ceterms:subjectWebpage"] = page
 
@@ -359,10 +365,11 @@ class _Mapper:
         out["ceterms:requires"] = [condition]
         return self._document(node, "credential", out)
 
-    def _learning_opportunity(self, node: URIRef, ctdl_type: str, organizations: list[URIRef]) -> dict[str, Any]:
+    def _learning_opportunity(self, node: URIRef, ctdl_type: str, organizations: list[URIRef],
+                              programs: list[URIRef] = ()) -> dict[str, Any]:  # type: ignore[assignment]
         out = self._top(node, ctdl_type)
         self._names_and_codes(node, out, coded_notation=True)
-        self._webpage_into(node, organizations, out)
+        self._webpage_into(node, organizations, out, programs)
         self._concepts(node, CETERMS.lifeCycleStatusType, out)
         languages = self._languages(node)
         if languages:
@@ -411,7 +418,7 @@ class _Mapper:
     def course(self, node: URIRef) -> Document:
         programs = sorted(p for p in self.g.subjects(IMH.hasCourse, node) if isinstance(p, URIRef))
         organizations = sorted({o for p in programs for o in self.iris(p, IMH.offeredBy)})
-        out = self._learning_opportunity(node, "ceterms:Course", organizations)
+        out = self._learning_opportunity(node, "ceterms:Course", organizations, programs)
         if organizations:
             out["ceterms:offeredBy"] = [str(o) for o in organizations]
         if programs:
