@@ -31,6 +31,7 @@ import sys
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/imhgraph/"
@@ -303,12 +304,30 @@ def validate(graph: Graph, args: argparse.Namespace) -> object:
             path = report.value(node, URIRef(SH + "resultPath"))
             results.append({
                 "focus": short(report.value(node, URIRef(SH + "focusNode"))),
-                "path": short(path) if isinstance(path, URIRef) else ("" if path is None else "(complex path)"),
+                "path": _path(report, path),
                 "severity": short(report.value(node, URIRef(SH + "resultSeverity"))).split("#")[-1].lower(),
                 "shape": short(report.value(node, URIRef(SH + "sourceShape"))),
             })
     results.sort(key=lambda r: (r["severity"], r["focus"], r["path"], r["shape"]))
     return {"conforms": bool(conforms), "results": results}
+
+
+def _path(report: Graph, path: object) -> str:
+    # How imhgraph shows a result path: p, ^p, or a sequence p1/p2; anything else "(complex path)".
+    if path is None:
+        return ""
+    if isinstance(path, URIRef):
+        return short(path)
+    inverse = report.value(path, URIRef(SH + "inversePath"))
+    if isinstance(inverse, URIRef):
+        return "^" + short(inverse)
+    from rdflib.collection import Collection
+
+    if report.value(path, RDF.first) is not None:
+        steps = [_path(report, step) for step in Collection(report, path)]
+        if steps and all(steps) and "(complex path)" not in steps:
+            return "/".join(steps)
+    return "(complex path)"
 
 
 def export(graph: Graph, _args: argparse.Namespace) -> str:

@@ -60,7 +60,7 @@ def test_fixtures_exercise_every_constraint_kind() -> None:
     for fixture in SHAPE_FIXTURES:
         if fixture.parent.name == "invalid":
             components |= {c for (_, _, _, _, c, _) in _same(fixture)[0]}
-    for kind in ("MinCount", "MaxCount", "NodeKind", "Class", "Datatype", "In", "HasValue", "MinInclusive", "MinLength", "Node"):
+    for kind in ("MinCount", "MaxCount", "NodeKind", "Class", "Datatype", "In", "HasValue", "MinInclusive", "MinLength", "Node", "Equals"):
         assert SH[f"{kind}ConstraintComponent"] in components, kind
 
 

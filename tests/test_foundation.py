@@ -30,7 +30,12 @@ def test_someone_elses_valid_data_validates(run):
     report = json.loads(result.stdout)
     assert report["conforms"] is True
     assert report["violations"] == 0
-    assert report["warnings"] == 0
+    # Plain imh:covers (the SPEC's vocabulary, no evidence nodes) stays valid: one warning per
+    # topic claim without evidence, and nothing else.
+    assert report["warnings"] == 4
+    assert {(r["shape"], r["path"]) for r in report["results"]} == {("imhsh:CoversEvidenceShape", "imh:coverage/imh:topic")}
+    assert sorted(r["value"] for r in report["results"]) == [
+        "attachment-theory", "infant-child-development", "infant-parent-psychotherapy", "reflective-practice"]
 
 
 def test_broken_resources_reported_by_short_id_in_plain_words(run):

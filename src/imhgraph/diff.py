@@ -27,6 +27,7 @@ from .render import Table
 #: Order matters: the first kind whose class a resource has wins (a profession is also a concept).
 KINDS: tuple[tuple[str, URIRef], ...] = (
     ("program", IMH.TrainingProgram),
+    ("course", IMH.Course),
     ("credential", IMH.Credential),
     ("organization", IMH.Organization),
     ("profession", IMH.Profession),
@@ -35,7 +36,7 @@ KINDS: tuple[tuple[str, URIRef], ...] = (
     ("topic", SKOS.Concept),
     ("scheme", SKOS.ConceptScheme),
 )
-_KIND_ORDER = ["organization", "program", "credential", "topic", "scheme", "profession",
+_KIND_ORDER = ["organization", "program", "course", "credential", "topic", "scheme", "profession",
                "education level", "resource", "statement"]
 
 #: property → the name a program director uses for it.
@@ -66,6 +67,13 @@ PROPERTY_NAMES: dict[URIRef, str] = {
     IMH.code: "code",
     IMH.duration: "duration",
     IMH.deliveryMode: "delivery mode",
+    IMH.durationText: "duration (as written)",
+    IMH.hasCourse: "course",
+    IMH.coverage: "coverage evidence",
+    IMH.credits: "credits",
+    IMH.creditUnit: "credit unit",
+    IMH.clockHours: "clock hours",
+    IMH.required: "required",
     DCTERMS.source: "source",
     IMH.retrieved: "retrieved",
 }
@@ -75,6 +83,7 @@ SINGLE_VALUED: frozenset[URIRef] = frozenset({
     IMH.coverageComplete, IMH.requiresEducation, IMH.minYearsExperience,
     IMH.alternativeMinYearsExperience, IMH.minTrainingHours, IMH.minReflectiveSupervisionHours,
     IMH.requiresExam, IMH.level, IMH.code, IMH.duration, IMH.retrieved,
+    IMH.durationText, IMH.credits, IMH.creditUnit, IMH.clockHours, IMH.required,
 })
 #: the order in which a resource's changes are listed.
 _PROPERTY_ORDER = {p: i for i, p in enumerate(PROPERTY_NAMES)}

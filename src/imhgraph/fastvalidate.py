@@ -11,11 +11,12 @@ pySHACL on every shape fixture).
 
 Supported (what ``ontology/shapes.ttl`` uses, and a little more): targets ``sh:targetClass``
 (with ``rdfs:subClassOf*``), ``sh:targetNode``, ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``
-and implicit class targets; ``sh:property`` with a predicate or inverse path; ``sh:node``;
+and implicit class targets; ``sh:property`` with a predicate, inverse or sequence path (of
+predicates and inverse predicates); ``sh:node``; ``sh:equals`` on property shapes;
 ``sh:minCount``, ``sh:maxCount``, ``sh:nodeKind``, ``sh:class``, ``sh:datatype``, ``sh:in``,
 ``sh:hasValue``, ``sh:minInclusive``/``maxInclusive``/``minExclusive``/``maxExclusive``,
 ``sh:minLength``/``maxLength``; ``sh:severity``, ``sh:message``, ``sh:deactivated``.
-Anything else (``sh:or``, ``sh:pattern``, ``sh:sparql``, complex paths …) raises
+Anything else (``sh:or``, ``sh:pattern``, ``sh:sparql``, other complex paths …) raises
 :class:`Unsupported`, and :mod:`imhgraph.validate` then hands the whole job to pySHACL.
 
 The queries are generated from the shapes (IRIs and literals of the shapes graph written in
@@ -41,7 +42,7 @@ _KNOWN = {
     SH.node, SH.minCount, SH.maxCount, SH.nodeKind, SH["class"], SH.datatype, SH["in"], SH.hasValue,
     SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.minLength, SH.maxLength,
     SH.severity, SH.message, SH.deactivated, SH.name, SH.description, SH.order, SH.group,
-    SH.defaultValue,
+    SH.defaultValue, SH.equals,
 }
 _NODE_KINDS = {
     SH.IRI: "isIRI(?v)",
@@ -157,12 +158,17 @@ class Compiler:
         for sub in self.shapes.objects(shape, SH.node):
             self.check(sub, depth + 1)
 
-    def _path(self, path: Node) -> str:
+    def _path(self, path: Node, sequence_allowed: bool = True) -> str:
         if isinstance(path, URIRef):
             return _term(path)
         inverse = self.shapes.value(path, SH.inversePath)
         if isinstance(path, BNode) and isinstance(inverse, URIRef) and len(list(self.shapes.predicate_objects(path))) == 1:
             return "^" + _term(inverse)
+        if sequence_allowed and isinstance(path, BNode) and (path, RDF.first, None) in self.shapes:
+            # A sequence path ( p1 p2 … ) of predicates and inverse predicates: p1/p2/…
+            steps = list(Collection(self.shapes, path))
+            if len(steps) >= 2:
+                return "/".join(self._path(step, sequence_allowed=False) for step in steps)
         raise Unsupported("complex property paths are not compiled")
 
     # -- running -----------------------------------------------------------------------------
@@ -237,6 +243,17 @@ class Compiler:
         ):
             for n in g.objects(shape, pred):
                 add(self._values(backend, f, values, f"FILTER(isBlank(?v) || STRLEN(STR(?v)) {op} {int(n)})"), component)
+        for other in g.objects(shape, SH.equals):
+            if path is None or not isinstance(other, URIRef):
+                raise Unsupported("sh:equals on a node shape")
+            e = _term(other)
+            # values of the path missing from the other property, then the other way round
+            rows = backend.select(f"{_PREFIX}SELECT {f} ?v WHERE {{ {values} FILTER NOT EXISTS {{ {f} {e} ?v }} }}").rows
+            add(((r[0], r[1]) for r in rows), SH.EqualsConstraintComponent)
+            rows = backend.select(
+                f"{_PREFIX}SELECT {f} ?v WHERE {{ {fp} {f} {e} ?v FILTER NOT EXISTS {{ {f} {path} ?v }} }}"
+            ).rows
+            add(((r[0], r[1]) for r in rows), SH.EqualsConstraintComponent)
         for sub in g.objects(shape, SH.node):
             add(self._node(backend, f, fp, values, sub, depth), SH.NodeConstraintComponent)
         for sub in g.objects(shape, SH.property):
@@ -340,8 +357,7 @@ def results_graph(findings: Iterable[Finding], shapes: Graph, *, conforms: bool)
         if finding.path is not None:
             report.add((node, SH.resultPath, finding.path))
             if isinstance(finding.path, BNode):
-                for p, o in shapes.predicate_objects(finding.path):
-                    report.add((finding.path, p, o))
+                _copy_path(shapes, finding.path, report)
         if finding.value is not None:
             report.add((node, SH.value, finding.value))
         report.add((node, SH.sourceShape, finding.shape))
@@ -350,3 +366,11 @@ def results_graph(findings: Iterable[Finding], shapes: Graph, *, conforms: bool)
         for message in shapes.objects(finding.shape, SH.message):
             report.add((node, SH.resultMessage, message))
     return report
+
+
+def _copy_path(shapes: Graph, node: Node, report: Graph) -> None:
+    """Copy the (blank-node) path *node* of *shapes* into *report*, list cells and inverse steps included."""
+    for p, o in shapes.predicate_objects(node):
+        report.add((node, p, o))
+        if isinstance(o, BNode):
+            _copy_path(shapes, o, report)

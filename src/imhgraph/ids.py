@@ -26,6 +26,7 @@ KIND_CLASSES: dict[str, URIRef] = {
     "topic": IMH.Topic,
     "profession": IMH.Profession,
     "education": IMH.EducationLevel,
+    "course": IMH.Course,
 }
 
 #: how each kind is named in messages.
@@ -36,6 +37,7 @@ KIND_NAMES: dict[str, str] = {
     "topic": "topic",
     "profession": "profession",
     "education": "education level",
+    "course": "course",
 }
 
 

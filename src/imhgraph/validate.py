@@ -183,13 +183,31 @@ def _results(results: Graph, label_for: Callable[[object], str], shapes: Graph) 
                 severity=severity,
                 focus=show_term(focus),
                 label=label_for(focus),
-                path=show_term(path) if isinstance(path, URIRef) else ("(complex path)" if path else ""),
+                path=_show_path(results, path),
                 message=message,
                 value=show_term(value) if value is not None else "",
                 shape=show_term(shape),
             )
         )
     return tuple(sorted(rows, key=lambda r: (_SEVERITY_ORDER.get(r.severity, 9), r.focus, r.path, r.message, r.value)))
+
+
+def _show_path(results: Graph, path: object) -> str:
+    """A result path as it reads in a report: ``imh:covers``, ``^imh:hasCourse``, ``imh:coverage/imh:topic``."""
+    if path is None:
+        return ""
+    if isinstance(path, URIRef):
+        return show_term(path)
+    inverse = results.value(path, SH.inversePath)
+    if isinstance(inverse, URIRef):
+        return "^" + show_term(inverse)
+    if (path, RDF.first, None) in results:
+        from rdflib.collection import Collection
+
+        steps = [_show_path(results, step) for step in Collection(results, path)]
+        if steps and all(steps) and "(complex path)" not in steps:
+            return "/".join(steps)
+    return "(complex path)"
 
 
 def _label(data: Graph, focus: object) -> str:
