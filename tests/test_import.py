@@ -308,3 +308,124 @@ def test_header_without_rows_is_refused(bundled) -> None:
     with pytest.raises(ImportCsvError) as caught:
         import_text("program_id,program_label,organization_id,organization_label,topic_id,source\n", bundled)
     assert "row 2: no rows under the header" in caught.value.message
+
+
+# --- long layout at the course level (issue 12) --------------------------------------------------
+
+
+def _results(graph: Graph) -> list[tuple[str, str, str]]:
+    """(severity, focus, shape) of every SHACL result of *graph* merged with the vocabulary."""
+    from imhgraph.validate import load_shapes, validate_graph
+
+    merged = graph_from_files(resources.vocabulary_files())
+    merged += graph
+    report = validate_graph(merged, load_shapes())
+    return [(r.severity, r.focus, r.shape) for r in report.results]
+
+
+def _evidence(graph: Graph, subject: URIRef) -> set[tuple[str, str, str]]:
+    return {
+        (str(graph.value(node, IMH.topic)).rsplit("/", 1)[1], str(graph.value(node, IMH.evidence)),
+         str(graph.value(node, DCTERMS.source)))
+        for node in graph.objects(subject, IMH.coverage)
+    }
+
+
+def test_long_layout_with_courses_credits_and_evidence(bundled) -> None:
+    result = import_csv(FIXTURES / "long-courses.csv", bundled)
+    g = result.graph
+    assert (result.rows, result.programs, result.courses, result.organizations, result.links) == (5, 1, 3, 1, 4)
+    program = iri_for("program", "nord-imh-cert")
+    c501, c502, c590 = (iri_for("course", f"nord-imh-cert-imh-{n}") for n in (501, 502, 590))
+    assert set(g.objects(program, IMH.hasCourse)) == {c501, c502, c590}
+    assert set(g.subjects(RDF.type, IMH.Course)) == {c501, c502, c590}
+    assert g.value(c501, RDFS.label) == Literal("Attachment, Bonding and Early Relationships")
+    assert g.value(c501, IMH.code) == Literal("IMH 501")
+    assert g.value(c590, IMH.credits) == Literal("2", datatype=URIRef("http://www.w3.org/2001/XMLSchema#decimal"))
+    assert set(g.objects(c590, DCTERMS.source)) == {URIRef("https://example.org/nord/imh")}
+    # Topics sit on the course that teaches them; the program keeps only its own claim.
+    assert _covers(g) == {
+        ("nord-imh-cert-imh-501", "attachment-theory"),
+        ("nord-imh-cert-imh-502", "infant-child-development"),
+        ("nord-imh-cert-imh-502", "reflective-practice"),
+        ("nord-imh-cert", "perinatal-mental-health"),
+    }
+    assert list(g.objects(c590, IMH.covers)) == []  # a course listed without a topic
+    assert _evidence(g, c502) == {
+        ("infant-child-development", "Development in the First Three Years", "https://example.org/nord/imh"),
+        ("reflective-practice", "observation and reflective practice with families", "https://example.org/nord/imh"),
+    }
+    assert _evidence(g, program) == {
+        ("perinatal-mental-health", "perinatal mental health across the first year", "https://example.org/nord/about"),
+    }
+    # With evidence on every claim, the output validates with no violation and no warning.
+    assert _results(g) == []
+
+
+def test_course_rows_without_evidence_give_plain_covers_and_only_evidence_warnings(bundled) -> None:
+    text = (
+        "program_id,program_label,organization_id,organization_label,topic_id,source,coverage_complete,course_title\n"
+        "p1,P One,o1,O One,attachment-theory,https://example.org/p1,false,Attachment Basics\n"
+        "p1,P One,o1,O One,reflective-practice,https://example.org/p1,false,\n"
+    )
+    g = import_text(text, bundled).graph
+    course = iri_for("course", "p1-attachment-basics")
+    assert _covers(g) == {("p1-attachment-basics", "attachment-theory"), ("p1", "reflective-practice")}
+    assert list(g.objects(None, IMH.coverage)) == []
+    results = _results(g)
+    assert sorted(results) == [
+        ("warning", "p1", "imhsh:CoversEvidenceShape"),
+        ("warning", "p1-attachment-basics", "imhsh:CoversEvidenceShape"),
+    ]
+    assert g.value(course, RDFS.label) == Literal("Attachment Basics")
+
+
+def test_rows_without_course_columns_work_as_before(bundled) -> None:
+    # The same spreadsheet as long-good.csv, with the course columns present but empty.
+    lines = (FIXTURES / "long-good.csv").read_text(encoding="utf-8-sig").splitlines()
+    text = "\n".join([lines[0] + ",course_code,course_title,credits,evidence"] + [line + ",,,," for line in lines[1:]])
+    before = import_csv(FIXTURES / "long-good.csv", bundled)
+    after = import_text(text, bundled)
+    from rdflib.compare import isomorphic
+
+    assert isomorphic(before.graph, after.graph)
+    assert after.summary("x") == before.summary("x")
+    assert "5 program–topic links" in after.summary("x")
+
+
+def test_bad_course_rows_are_all_reported(bundled) -> None:
+    with pytest.raises(ImportCsvError) as caught:
+        import_csv(FIXTURES / "long-courses-bad.csv", bundled)
+    found = {(p.row, p.column) for p in caught.value.problems}  # type: ignore[attr-defined]
+    assert found == {
+        (2, "course_title"),  # a code without a title
+        (2, "credits"), (4, "credits"),  # credits without a course
+        (3, "credits"),  # "three"
+        (8, "credits"),  # -1
+        (5, "evidence"), (5, "topic_id"),  # evidence without a topic
+        (6, "evidence"),  # longer than a short phrase
+        (7, "course_title"),  # the same code with another title
+    }
+    messages = {(p.row, p.column): p.message for p in caught.value.problems}  # type: ignore[attr-defined]
+    assert "needs its title" in messages[(2, "course_title")]
+    assert "called 'Relationships' on row 6" in messages[(7, "course_title")]
+    assert "at most about 15" in messages[(6, "evidence")]
+
+
+def test_course_columns_need_the_long_layout(bundled) -> None:
+    text = "program_id,program_label,organization_id,organization_label,source,attachment-theory,course_title\n" \
+           "p1,P One,o1,O One,https://example.org/p1,x,Attachment\n"
+    with pytest.raises(ImportCsvError) as caught:
+        import_text(text, bundled)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(1, "course_title")]  # type: ignore[attr-defined]
+    assert "long layout" in caught.value.problems[0].message  # type: ignore[attr-defined]
+
+
+def test_cli_imports_courses_and_the_output_validates_without_warnings(run, tmp_path: Path) -> None:
+    out = tmp_path / "courses.ttl"
+    result = run("import-csv", FIXTURES / "long-courses.csv", "--output", out)
+    assert result.exit_code == 0, result.stderr
+    assert "imported 1 program, 3 courses, 1 organization and 4 topic links" in result.stderr
+    checked = run("--data", out, "validate", "--fail-on", "warning")
+    assert checked.exit_code == 0, checked.stdout
+    assert "0 violations, 0 warnings" in checked.stdout

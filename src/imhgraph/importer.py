@@ -2,7 +2,13 @@
 
 Two layouts, told apart by the header row:
 
-* **long** (SPEC §3): one row per program and topic, with a ``topic_id`` column;
+* **long** (SPEC §3): one row per program and topic, with a ``topic_id`` column; optionally
+  at the course level too: ``course_code``, ``course_title`` and ``credits`` name the course
+  (module, unit) of the program that teaches the topic, and ``evidence`` quotes the words of
+  the source that justify the claim. A row with a course but no topic lists the course
+  without a topic. Rows without these columns work as before (the program covers the topic);
+  with ``evidence`` every claim gets its ``imh:coverage`` node (topic, evidence, the row's
+  source), so that the output validates without warnings;
 * **wide**: one row per program, one column per topic ID (or topic name), a mark such
   as ``x``, ``yes``, ``1``, ``true`` or ``✓`` where the program covers the topic.
   A blank, ``no``, ``0`` or ``false`` cell asserts nothing: on a program whose
@@ -22,10 +28,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from .errors import ImportCsvError, InputFileError, UnknownIdError
@@ -42,8 +49,13 @@ BASE_COLUMNS: tuple[str, ...] = (
 )
 #: columns that may be present in either layout.
 OPTIONAL_COLUMNS: tuple[str, ...] = ("coverage_complete", "organization_source", "retrieved")
+#: optional columns of the long layout only: the course that teaches the topic, and the words of
+#: the source that justify the claim.
+COURSE_COLUMNS: tuple[str, ...] = ("course_code", "course_title", "credits", "evidence")
 LONG_COLUMNS: tuple[str, ...] = BASE_COLUMNS[:4] + ("topic_id",) + BASE_COLUMNS[4:]
-KNOWN_COLUMNS: frozenset[str] = frozenset(LONG_COLUMNS + OPTIONAL_COLUMNS)
+KNOWN_COLUMNS: frozenset[str] = frozenset(LONG_COLUMNS + OPTIONAL_COLUMNS + COURSE_COLUMNS)
+#: the longest evidence phrase accepted (ontology/shapes.ttl warns above it).
+MAX_EVIDENCE: int = 160
 
 #: cell values of the wide layout (compared case-insensitively, after trimming).
 YES_MARKS: frozenset[str] = frozenset({"x", "yes", "y", "1", "true", "✓", "✔", "covered"})
@@ -86,13 +98,15 @@ class ImportResult:
     organizations: int
     links: int
     notes: tuple[str, ...] = ()
+    courses: int = 0
 
     def summary(self, source: str) -> str:
         """One line for the user: what was imported from *source*."""
+        courses = f"{_plural(self.courses, 'course')}, " if self.courses else ""
         return (
-            f"imported {_plural(self.programs, 'program')}, "
+            f"imported {_plural(self.programs, 'program')}, {courses}"
             f"{_plural(self.organizations, 'organization')} and "
-            f"{_plural(self.links, 'program–topic link')} from {source} "
+            f"{_plural(self.links, 'program–topic link' if not self.courses else 'topic link')} from {source} "
             f"({self.layout} layout, {_plural(self.rows, 'row')})"
         )
 
@@ -114,6 +128,21 @@ class _Program:
     retrieved: str | None = None
     topics: set[URIRef] = field(default_factory=set)
     declined: set[URIRef] = field(default_factory=set)  # wide layout: marked "no"
+    #: topic → (evidence, source) pairs of the program's own claims
+    evidence: dict[URIRef, set[tuple[str, str]]] = field(default_factory=dict)
+    #: course key (code, else title) → the course
+    courses: dict[str, "_Course"] = field(default_factory=dict)
+
+
+@dataclass
+class _Course:
+    row: int
+    code: str
+    title: str
+    credits: str = ""
+    sources: set[str] = field(default_factory=set)
+    topics: set[URIRef] = field(default_factory=set)
+    evidence: dict[URIRef, set[tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -195,13 +224,14 @@ def import_text(text: str, backend: Backend, *, name: str = "<csv>") -> ImportRe
     if problems:
         raise _error(name, problems)
     graph, links = _build(programs, organizations)
+    courses = sum(len(p.courses) for p in programs.values())
     notes = tuple(
         f"program {pid}: topics marked 'no' ({len(p.declined)}) read as unknown, not as not "
         "covered, because its coverage_complete is not true"
         for pid, p in sorted(programs.items())
         if p.declined and p.complete is not True
     )
-    return ImportResult(graph, layout, len(rows), len(programs), len(organizations), links, notes)
+    return ImportResult(graph, layout, len(rows), len(programs), len(organizations), links, notes, courses)
 
 
 # ---------------------------------------------------------------------------
@@ -302,7 +332,13 @@ def _check_header(header: Sequence[str], columns: Sequence[str], layout: str) ->
         if layout == "long" and col not in KNOWN_COLUMNS:
             problems.append(
                 Problem(1, raw.strip(), raw.strip(),
-                        "unknown column; expected: " + ", ".join(LONG_COLUMNS + OPTIONAL_COLUMNS))
+                        "unknown column; expected: " + ", ".join(LONG_COLUMNS + OPTIONAL_COLUMNS + COURSE_COLUMNS))
+            )
+        if layout == "wide" and col in COURSE_COLUMNS:
+            problems.append(
+                Problem(1, raw.strip(), raw.strip(),
+                        "courses and evidence need the long layout: one row per program (or course) and "
+                        "topic, with a topic_id column")
             )
     return problems
 
@@ -352,6 +388,8 @@ def _check_row(
 
     covered: set[URIRef] = set()
     declined: set[URIRef] = set()
+    code, title = record.get("course_code", ""), record.get("course_title", "")
+    credits, evidence = record.get("credits", ""), record.get("evidence", "")
     if layout == "long":
         given = record.get("topic_id", "")
         if given:
@@ -360,8 +398,23 @@ def _check_row(
                 problems.append(Problem(number, "topic_id", given, message))
             else:
                 covered.add(iri)
-        else:
+        elif not title:
+            # A course may be listed without a topic; a program row always names one.
             problems.append(Problem(number, "topic_id", "", "empty topic ID"))
+        if code and not title:
+            problems.append(Problem(number, "course_title", "", f"empty course title: course {code!r} needs its "
+                                    "title as the program writes it"))
+        if credits and not title:
+            problems.append(Problem(number, "credits", credits, "credits belong to a course: add its course_title"))
+        if credits and not _is_credit_number(credits):
+            problems.append(Problem(number, "credits", credits, "not a number of zero or more, such as 3 or 1.5"))
+            credits = ""
+        if evidence and not given:
+            problems.append(Problem(number, "evidence", evidence, "evidence justifies a topic: add the topic_id it "
+                                    "is the evidence for"))
+        if len(evidence) > MAX_EVIDENCE:
+            problems.append(Problem(number, "evidence", evidence[:40] + "…", f"{len(evidence)} characters: quote only "
+                                    f"the few words (at most about 15, {MAX_EVIDENCE} characters) that name the topic"))
     else:
         for i, iri in topic_columns.items():
             mark = cells[i].strip().lower() if i < len(cells) else ""
@@ -396,8 +449,33 @@ def _check_row(
         if retrieved and (program.retrieved is None or retrieved > program.retrieved):
             program.retrieved = retrieved  # the latest reading of the program's sources
         program.sources |= sources
-        program.topics |= covered
         program.declined |= declined
+        claim = {(evidence, url) for url in sources} if evidence else set()
+        if title:
+            key = code.casefold() if code else title.casefold()
+            course = program.courses.get(key)
+            if course is None:
+                course = program.courses[key] = _Course(number, code, title)
+            else:
+                if course.title != title:
+                    problems.append(Problem(number, "course_title", title,
+                                            f"course {code!r} is called {course.title!r} on row {course.row}"))
+                if course.code and code and course.code != code:
+                    problems.append(Problem(number, "course_code", code,
+                                            f"course {title!r} has code {course.code!r} on row {course.row}"))
+            if credits:
+                if course.credits and Decimal(course.credits) != Decimal(credits):
+                    problems.append(Problem(number, "credits", credits,
+                                            f"course {course.code or course.title!r} has {course.credits} credits on row {course.row}"))
+                course.credits = course.credits or credits
+            course.sources |= sources
+            course.topics |= covered
+            for topic in covered:
+                course.evidence.setdefault(topic, set()).update(claim)
+        else:
+            program.topics |= covered
+            for topic in covered:
+                program.evidence.setdefault(topic, set()).update(claim)
     if oid and olabel:
         org = organizations.get(oid)
         if org is None:
@@ -418,6 +496,14 @@ def _urls(number: int, column: str, value: str, problems: list[Problem]) -> set[
         problems.append(Problem(number, column, value, "not a web address (it must start with https:// or http://)"))
         return set()
     return {value}
+
+
+def _is_credit_number(text: str) -> bool:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return False
+    return value.is_finite() and value >= 0
 
 
 def _slugify(text: str) -> str:
@@ -464,10 +550,46 @@ def _build(programs: dict[str, _Program], organizations: dict[str, _Organization
         if program.retrieved:
             datatype = XSD.date if len(program.retrieved) == 10 else XSD.gYearMonth
             graph.add((node, IMH.retrieved, Literal(program.retrieved, datatype=datatype)))
-        for topic in program.topics:
-            graph.add((node, IMH.covers, topic))
-            links += 1
+        links += _add_claims(graph, node, program.topics, program.evidence)
+        taken: set[str] = set()
+        for key in sorted(program.courses):
+            course = program.courses[key]
+            slug = _course_slug(pid, course, taken)
+            course_node = iri_for("course", slug)
+            graph.add((node, IMH.hasCourse, course_node))
+            graph.add((course_node, RDF.type, IMH.Course))
+            graph.add((course_node, RDFS.label, Literal(course.title)))
+            if course.code:
+                graph.add((course_node, IMH.code, Literal(course.code)))
+            if course.credits:
+                graph.add((course_node, IMH.credits, Literal(Decimal(course.credits))))
+            for url in course.sources:
+                graph.add((course_node, DCTERMS.source, URIRef(url)))
+            links += _add_claims(graph, course_node, course.topics, course.evidence)
     return graph, links
+
+
+def _add_claims(graph: Graph, node: URIRef, topics: set[URIRef], evidence: dict[URIRef, set[tuple[str, str]]]) -> int:
+    """``imh:covers`` for each topic, with an ``imh:coverage`` node for each (evidence, source)."""
+    for topic in topics:
+        graph.add((node, IMH.covers, topic))
+        for words, url in sorted(evidence.get(topic, ())):
+            claim = BNode()
+            graph.add((node, IMH.coverage, claim))
+            graph.add((claim, IMH.topic, topic))
+            graph.add((claim, IMH.evidence, Literal(words)))
+            graph.add((claim, DCTERMS.source, URIRef(url)))
+    return len(topics)
+
+
+def _course_slug(pid: str, course: _Course, taken: set[str]) -> str:
+    """``<program-id>-<code or title>``, lower case with hyphens, unique within the program."""
+    base = f"{pid}-{_slugify(course.code or course.title)}"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
 
 
 def _plural(n: int, word: str) -> str:
