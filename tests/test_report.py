@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from imhgraph.coverage import load_coverage_data
-from imhgraph.report import CELL_COLOURS, build_report
+from imhgraph.report import CELL_COLOURS
+from imhgraph.report_data import build_report
 from imhgraph.stores import memory_backend
 
 from .conftest import FIXTURES

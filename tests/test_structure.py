@@ -132,3 +132,14 @@ def test_no_import_cycles() -> None:
     found = cycles(import_graph())
     if found:
         pytest.fail("import cycles between modules of src/imhgraph: " + "; ".join(" ↔ ".join(c) for c in found))
+
+
+#: modules that turn results into output: they get values, never a store to query.
+RENDERING = ("imhgraph.render", "imhgraph.report")
+STORE_MODULES = {"imhgraph.stores", "imhgraph.disk", "imhgraph.endpoint", "imhgraph.backends"}
+
+
+def test_rendering_never_imports_a_store() -> None:
+    graph = import_graph()
+    for name in RENDERING:
+        assert not graph[name] & STORE_MODULES, f"{name} imports {sorted(graph[name] & STORE_MODULES)}"

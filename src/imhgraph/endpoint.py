@@ -33,6 +33,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .sparql.binding import with_values
+from .sparql.named_queries import internal_query
 from .errors import EndpointError, QueryError
 from .namespaces import bind_all
 from .namespaces import XSD_STRING as _XSD_STRING
@@ -428,7 +429,7 @@ class EndpointBackend(Backend):
     def graph(self) -> Graph:
         cached = self.memo.get("graph")
         if cached is None:
-            cached = self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+            cached = self.construct(internal_query("all-triples"))
             self.memo["graph"] = cached
         return cached
 

@@ -13,7 +13,7 @@ Every text from the data goes through :func:`html.escape`; the page is determini
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from .namespaces import short_id
-from .stores import Backend
 
 #: Fill colour of each coverage cell value (Okabe–Ito based; each also has its own pattern).
 CELL_COLOURS: dict[str, str] = {
@@ -101,26 +100,28 @@ class ProgramSources:
     retrieved: set[str] = field(default_factory=set)
 
 
-def build_report(backend: Backend, *, rollup: bool = False, title: str = "Infant Mental Health training: imhgraph report") -> str:
-    """The whole HTML page for the graph behind *backend*.
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything the report draws (see :func:`imhgraph.report_data.gather`)."""
 
-    :param rollup: similarity, communities and centrality over direct *and* broader-of-covered
-        topics (the coverage heatmap always shows all four cell values).
-    """
-    from . import analyze, coverage
-    from .sparql.named_queries import internal_query
-    from .stats import stats
+    counts: Any
+    data: Any
+    grid: Any
+    similar: Any
+    groups: Any
+    central: Any
+    rankings: list[Any]
+    retrieved: list[str]
+    sources: dict[str, ProgramSources]
+    #: "memory", "store" or "endpoint" (the overview says where the data came from).
+    backend_kind: str
 
-    counts = stats(backend)
-    data = coverage.load_coverage_data(backend)
-    grid = coverage.matrix(data)
-    similar = analyze.similarity(data, rollup=rollup)
-    groups = analyze.communities(data, similar=similar)
-    central = analyze.centrality(data, rollup=rollup)
-    rankings = [coverage.rank_programs(data, c) for c in data.credentials if data.required.get(c)]
-    retrieved = sorted({str(row[0]) for row in backend.select(internal_query("report-retrieved")).rows})
-    sources = _program_sources(backend.select(internal_query("report-program-sources")).rows)
 
+def render_report(inputs: ReportInputs, *, title: str = "Infant Mental Health training: imhgraph report") -> str:
+    """The HTML page for what :func:`imhgraph.report_data.gather` collected."""
+    counts, data, grid = inputs.counts, inputs.data, inputs.grid
+    similar, groups, central, rankings = inputs.similar, inputs.groups, inputs.central, inputs.rankings
+    retrieved, sources = inputs.retrieved, inputs.sources
     parts: list[str] = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -138,7 +139,7 @@ def build_report(backend: Backend, *, rollup: bool = False, title: str = "Infant
         "</header>",
         _nav(),
         "<main>",
-        _overview(counts, retrieved, backend),
+        _overview(counts, retrieved, inputs.backend_kind),
         _heatmap_section(grid, data),
         _similarity_section(similar, groups),
         _gaps_section(rankings, data),
@@ -172,7 +173,7 @@ def _nav() -> str:
     return f'<nav aria-label="Contents"><h2 id="contents">Contents</h2><ol>{items}</ol></nav>'
 
 
-def _overview(counts: Any, retrieved: list[str], backend: Backend) -> str:
+def _overview(counts: Any, retrieved: list[str], backend_kind: str) -> str:
     order = ("programs", "organizations", "credentials", "topics", "professions", "sources")
     cards = "".join(
         f"<li><b>{counts.counts.get(k, 0):,}</b>{escape(k)}</li>" for k in order
@@ -188,8 +189,8 @@ def _overview(counts: Any, retrieved: list[str], backend: Backend) -> str:
                 f"{len(retrieved)} distinct {'date' if len(retrieved) == 1 else 'dates'}).</p>")
     else:
         date = "<p>The data does not record when its sources were read (no <code>imh:retrieved</code> dates).</p>"
-    origin = ", ".join(Path(o).name if backend.kind == "memory" else o for o in counts.origin)
-    where = (f"<p class=\"muted\">Data: {escape(backend.kind)} backend"
+    origin = ", ".join(Path(o).name if backend_kind == "memory" else o for o in counts.origin)
+    where = (f"<p class=\"muted\">Data: {escape(backend_kind)} backend"
              + (f", {escape(origin)}" if origin else "") + ".</p>")
     cited = (f'<p>The data cites {len(counts.sources)} sources; <a href="#sources">Sources</a> lists them '
              "program by program and by how often they are cited.</p>")
@@ -478,23 +479,6 @@ def _footer() -> str:
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
-
-
-def _program_sources(rows: Iterable[Sequence[Any]]) -> dict[str, ProgramSources]:
-    found: dict[str, ProgramSources] = {}
-    for program, org, org_label, source, title, retrieved in rows:
-        entry = found.setdefault(str(program), ProgramSources())
-        if org is not None:
-            name = str(org_label) if org_label is not None else short_id(str(org))
-            previous = entry.organizations.get(str(org))
-            entry.organizations[str(org)] = min(name, previous) if previous else name
-        if source is not None:
-            text = str(title) if title is not None else ""
-            previous = entry.sources.get(str(source))
-            entry.sources[str(source)] = min(text, previous) if previous else text
-        if retrieved is not None:
-            entry.retrieved.add(str(retrieved))
-    return found
 
 
 def _section(key: str, heading: str, body: str) -> str:

@@ -75,7 +75,9 @@ class Backend(ABC):
 
     def triple_count(self) -> int:
         """How many triples the graph holds."""
-        result = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        from .sparql.named_queries import internal_query
+
+        result = self.select(internal_query("triple-count"))
         value = result.rows[0][0] if result.rows else None
         return int(value) if value is not None else 0
 
