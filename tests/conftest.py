@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +11,8 @@ from click.testing import CliRunner
 
 from imhgraph.cli import cli
 from imhgraph.stores import OxigraphBackend, memory_backend
+
+from .servers import VIRTUOSO_MISSING, VirtuosoServer, virtuoso_binaries
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -41,3 +43,13 @@ def run() -> Callable[..., Run]:
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return _run
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    """One Virtuoso server for the whole session (it takes seconds to start), on a throwaway
+    database folder; tests write only to graphs of their own. Skips where it is not installed."""
+    if virtuoso_binaries() is None:
+        pytest.skip(VIRTUOSO_MISSING)
+    with VirtuosoServer(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server

@@ -2,6 +2,9 @@
 
 * :class:`OxigraphServer`: ``oxigraph serve`` (the PyPI package ``oxigraph``, a test
   dependency) on a temporary folder; waits until it answers (bounded) and always stops it.
+* :class:`VirtuosoServer`: Debian's Virtuoso Open Source 7 (``virtuoso-t``, installed by
+  ``.ci/run`` with apt) on a throwaway database folder with a ``virtuoso.ini`` written here;
+  grants what ``push`` needs over ISQL, waits until it answers (bounded) and always stops it.
 * :class:`FakeServer`: a tiny ``http.server`` in a thread whose handler the test chooses,
   for the failures a real server rarely shows on demand (HTTP 500, HTML, garbage, slowness).
 """
@@ -113,6 +116,181 @@ class OxigraphServer:
         self.stop()
 
 
+def virtuoso_binaries() -> tuple[str, str] | None:
+    """``virtuoso-t`` and its ISQL client (Debian names it ``isql-vt``), or None."""
+    server = shutil.which("virtuoso-t")
+    isql = shutil.which("isql-vt") or shutil.which("isql-v")
+    return (server, isql) if server and isql else None
+
+
+#: Why the Virtuoso tests skip where it is missing.
+VIRTUOSO_MISSING = (
+    "Virtuoso is not installed (virtuoso-t and isql-vt; `apt-get install virtuoso-opensource-7-bin`, as .ci/run does)"
+)
+
+_VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{isql_port}
+CheckpointInterval = 0
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+ServerThreads = 10
+DirsAllowed = ., {dir}
+DisableTcpSocket = 0
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+ServerThreads = 10
+MaxKeepAlives = 10
+KeepAliveTimeout = 10
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 60
+MaxQueryCostEstimationTime = 400
+"""
+
+#: ISQL run once the server is up: anonymous SPARQL may update (the SPARQL_UPDATE role, which
+#: /sparql-graph-crud checks) and write any graph; a user that only the Digest-protected
+#: endpoints (/sparql-auth, /sparql-graph-crud-auth) let in.
+_VIRTUOSO_GRANTS = """\
+GRANT SPARQL_UPDATE TO "SPARQL";
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);
+DB.DBA.USER_CREATE ('{user}', '{password}');
+GRANT SPARQL_UPDATE TO "{user}";
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('{user}', 7);
+"""
+
+
+class VirtuosoServer:
+    """``virtuoso-t +foreground`` on 127.0.0.1 (free HTTP and ISQL ports) over *folder*."""
+
+    #: the user the Digest-protected endpoints accept (created by :data:`_VIRTUOSO_GRANTS`)
+    user = "imhgraph"
+    password = "digest-only-pw"
+
+    def __init__(self, folder: Path, *, startup_seconds: float = 90.0) -> None:
+        binaries = virtuoso_binaries()
+        if binaries is None:
+            raise RuntimeError(VIRTUOSO_MISSING)
+        self.binary, self.isql_binary = binaries
+        self.folder = folder
+        self.startup_seconds = startup_seconds
+        self.http_port = self.isql_port = 0
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """The SPARQL query (and update) endpoint."""
+        return f"http://127.0.0.1:{self.http_port}/sparql"
+
+    @property
+    def base(self) -> str:
+        """The server's root URL."""
+        return f"http://127.0.0.1:{self.http_port}"
+
+    def isql(self, script: str) -> str:
+        """Run *script* (SQL statements, ``;``-separated) as dba over ISQL; its output."""
+        done = subprocess.run(
+            [self.isql_binary, str(self.isql_port), "dba", "dba", f"exec={script}"],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        out = done.stdout.decode(errors="replace") + done.stderr.decode(errors="replace")
+        if done.returncode != 0 or "*** Error" in out:
+            raise RuntimeError(f"isql failed: {out[-800:]}")
+        return out
+
+    def load(self, graph: str, *files: Path) -> None:
+        """Load *files* (Turtle or N-Triples) into *graph* with Virtuoso's own loader (TTLP)."""
+        for file in files:
+            copy = self.folder / f"load-{file.name}"
+            shutil.copyfile(file, copy)
+            self.isql(f"DB.DBA.TTLP_MT (file_to_string_output ('{copy}'), '', '{graph}');")
+
+    def start(self) -> VirtuosoServer:
+        """Write virtuoso.ini, start serving, wait (bounded) until /sparql answers, grant."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.http_port, self.isql_port = free_port(), free_port()
+        while self.isql_port == self.http_port:
+            self.isql_port = free_port()
+        ini = self.folder / "virtuoso.ini"
+        ini.write_text(
+            _VIRTUOSO_INI.format(dir=self.folder, isql_port=self.isql_port, http_port=self.http_port), encoding="utf-8"
+        )
+        self.process = subprocess.Popen(
+            [self.binary, "+foreground", "+configfile", str(ini)],
+            cwd=self.folder,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + self.startup_seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                log = (self.folder / "virtuoso.log").read_text(errors="replace") if (self.folder / "virtuoso.log").exists() else ""
+                self.process = None
+                raise RuntimeError(f"virtuoso-t exited early: {log[-800:]}")
+            try:
+                request = urllib.request.Request(
+                    self.url,
+                    data=b"query=ASK%7B%7D",
+                    headers={"Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"},
+                )
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.2)
+        else:
+            self.stop()
+            raise RuntimeError(f"Virtuoso did not answer within {self.startup_seconds} s")
+        try:
+            self.isql(_VIRTUOSO_GRANTS.format(user=self.user, password=self.password))
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL after 20 s)."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+    def __enter__(self) -> VirtuosoServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
 Handler = Callable[[http.server.BaseHTTPRequestHandler], None]
 
 
@@ -125,7 +303,7 @@ class FakeServer:
         class _Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 — http.server's naming
                 length = int(self.headers.get("Content-Length") or 0)
-                self.rfile.read(length)
+                self.request_body = self.rfile.read(length)  # type: ignore[attr-defined]
                 outer(self)
 
             do_GET = do_POST  # noqa: N815

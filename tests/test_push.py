@@ -58,7 +58,13 @@ def test_push_replaces_the_default_graph(server: OxigraphServer, run: Callable[.
     assert second.exit_code == 0, second.stderr  # type: ignore[attr-defined]
     report = json.loads(second.stdout)  # type: ignore[attr-defined]
     solo = memory_backend([_other_data(tmp_path)]).triple_count()
-    assert report == {"triples": solo, "graph": None, "url": f"{server.url}/store", "endpoint_triples": solo}
+    assert report == {
+        "triples": solo,
+        "graph": None,
+        "url": f"{server.url}/store",
+        "endpoint_triples": solo,
+        "default_graph_is_union": False,
+    }
     listing = run("--endpoint", server.url, "stats", "--format", "json")
     assert json.loads(listing.stdout)["counts"]["programs"] == 1  # type: ignore[attr-defined]
 

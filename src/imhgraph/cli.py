@@ -144,7 +144,7 @@ def _accept_global_options(group: click.Group, command: click.Command) -> None:
 
 
 #: global options that go to the backend through AppState.options (see endpoint.endpoint_backend).
-_ENDPOINT_OPTIONS = ("update_endpoint", "gsp_endpoint", "endpoint_graph")
+_ENDPOINT_OPTIONS = ("update_endpoint", "gsp_endpoint", "endpoint_graph", "query_method")
 
 
 def _set_global(name: str) -> Any:
@@ -238,6 +238,13 @@ def report_exception(exc: BaseException, *, debug: bool) -> int:
     help="Query this named graph of the endpoint as the default graph (e.g. after push --graph IRI).",
 )
 @click.option(
+    "--query-method",
+    type=click.Choice(["form", "direct", "get"]),
+    default=None,
+    help="How queries travel to the endpoint: form (POST, form-encoded; every SPARQL 1.1 server "
+    "answers it) [default], direct (POST application/sparql-query) or get.",
+)
+@click.option(
     "--timeout",
     type=FiniteFloat(min=0.1),
     default=30.0,
@@ -255,6 +262,7 @@ def cli(
     update_endpoint: str | None,
     gsp_endpoint: str | None,
     endpoint_graph: str | None,
+    query_method: str | None,
     timeout: float,
     debug: bool,
 ) -> None:
@@ -270,6 +278,7 @@ def cli(
         ("update_endpoint", update_endpoint),
         ("gsp_endpoint", gsp_endpoint),
         ("endpoint_graph", endpoint_graph),
+        ("query_method", query_method),
     ):
         if value:
             ctx.obj.options[key] = value

@@ -1,7 +1,9 @@
 """A SPARQL 1.1 endpoint as a backend (``--endpoint URL``): Oxigraph, Fuseki, GraphDB, Virtuoso …
 
-Queries go to the server as SPARQL (SPARQL 1.1 Protocol, ``POST application/sparql-query``),
-so the server does the work; results come back as rdflib terms, exactly as from the
+Queries go to the server as SPARQL 1.1 Protocol requests, by default ``POST`` with an
+``application/x-www-form-urlencoded`` body (``query=…``): the one form every SPARQL 1.1 server
+answers (Virtuoso 7 never answers ``POST application/sparql-query``). ``--query-method direct``
+or ``get`` chooses another form where a server needs it. The server does the work; results come back as rdflib terms, exactly as from the
 embedded backends. Parameters are bound by sending a ``VALUES`` block made of serialised
 rdflib terms (never user text) inside the query's WHERE group.
 
@@ -10,8 +12,9 @@ a server that is down, slow, dies mid-answer or answers something that is not SP
 a one-line :class:`~imhgraph.errors.EndpointError` in bounded time, never a hang.
 
 Credentials come only from the environment (``IMHGRAPH_ENDPOINT_TOKEN`` for a bearer token,
-or ``IMHGRAPH_ENDPOINT_USER`` + ``IMHGRAPH_ENDPOINT_PASSWORD`` for HTTP basic auth) and are
-never printed.
+or ``IMHGRAPH_ENDPOINT_USER`` + ``IMHGRAPH_ENDPOINT_PASSWORD`` for HTTP Basic auth, or HTTP
+Digest auth when the server asks for it, as Virtuoso's ``/sparql-graph-crud-auth`` does) and
+are never printed. ``IMHGRAPH_ENDPOINT_AUTH=digest`` never sends the password in Basic form.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import logging
 import os
 import re
 import socket
@@ -65,20 +69,21 @@ def _with_path(url: str, path: str) -> str:
 def endpoint_urls(url: str, *, update: str | None = None, gsp: str | None = None) -> EndpointUrls:
     """The query, update and Graph Store URLs for *url*, recognising the common layouts:
 
-    * Oxigraph: ``http://host:7878`` or ``…/query`` → ``/query``, ``/update``, ``/store``;
+    * Oxigraph: ``http://host:7878`` or ``…/query`` → ``/update``, ``/store`` (queries sent to a
+      server root that does not answer them go to its ``/query``: see :class:`EndpointBackend`);
     * Fuseki: ``…/ds/query`` or ``…/ds/sparql`` → ``/ds/update``, ``/ds/data`` (``…/ds`` serves all three);
     * GraphDB / RDF4J: ``…/repositories/R`` → ``…/statements``, ``…/rdf-graphs/service``;
     * Virtuoso: ``…/sparql`` → the same URL for updates, ``/sparql-graph-crud`` for the store.
 
-    Explicit *update* / *gsp* URLs always win.
+    The query URL is always *url* exactly as given. Explicit *update* / *gsp* URLs always win.
 
     :raises EndpointError: not an http(s) URL, or one that carries credentials.
     """
     check_url(url)
     parts = urlsplit(url)
     path = parts.path.rstrip("/")
-    if not path:  # Oxigraph's root (its HTML UI lives at "/")
-        q, u, g = (_with_path(url, p) for p in ("/query", "/update", "/store"))
+    if not path:  # a server's root: queries go there as given (Oxigraph's go on to /query)
+        q, u, g = url, _with_path(url, "/update"), _with_path(url, "/store")
     elif path.endswith("/query") and path.count("/") == 1:  # Oxigraph: /query
         q, u, g = url, _with_path(url, "/update"), _with_path(url, "/store")
     elif (m := re.match(r"^(.*/repositories/[^/]+)$", path)):  # GraphDB, RDF4J
@@ -125,16 +130,45 @@ def _redact(url: str) -> str:
 
 
 def auth_headers() -> dict[str, str]:
-    """The Authorization header from the environment (token first, then user + password)."""
+    """The Authorization header sent up front, from the environment: a bearer token first,
+    then user + password as HTTP Basic (unless ``IMHGRAPH_ENDPOINT_AUTH=digest``, which sends
+    the password only as a Digest answer to the server's challenge)."""
     token = os.environ.get("IMHGRAPH_ENDPOINT_TOKEN")
     if token:
         return {"Authorization": f"Bearer {token}"}
     user = os.environ.get("IMHGRAPH_ENDPOINT_USER")
-    if user:
+    if user and os.environ.get("IMHGRAPH_ENDPOINT_AUTH", "").strip().lower() != "digest":
         password = os.environ.get("IMHGRAPH_ENDPOINT_PASSWORD", "")
         pair = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
         return {"Authorization": f"Basic {pair}"}
     return {}
+
+
+def digest_authorization(method: str, url: str, body: bytes | None, challenges: list[str]) -> str | None:
+    """The ``Authorization: Digest …`` answer (RFC 7616, computed by the standard library's
+    :class:`urllib.request.HTTPDigestAuthHandler`) to a server's ``WWW-Authenticate: Digest``
+    challenge, with the user and password from the environment; None when there is no Digest
+    challenge, no user, a bearer token is set, or the algorithm is one urllib does not know."""
+    import urllib.request
+
+    user = os.environ.get("IMHGRAPH_ENDPOINT_USER")
+    if not user or os.environ.get("IMHGRAPH_ENDPOINT_TOKEN"):
+        return None
+    for challenge in challenges:
+        scheme, _, rest = challenge.strip().partition(" ")
+        if scheme.lower() != "digest":
+            continue
+        fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, url, user, os.environ.get("IMHGRAPH_ENDPOINT_PASSWORD", ""))
+        handler = urllib.request.HTTPDigestAuthHandler(passwords)
+        try:
+            answer = handler.get_authorization(urllib.request.Request(url, data=body, method=method), fields)
+        except (ValueError, KeyError):
+            return None
+        if answer:
+            return f"Digest {answer}"
+    return None
 
 
 # --- HTTP with a deadline -------------------------------------------------------------------
@@ -148,6 +182,10 @@ class Response:
     reason: str
     content_type: str
     body: bytes
+    #: the ``WWW-Authenticate`` headers of a 401 answer
+    challenges: tuple[str, ...] = ()
+    #: the ``Server`` header (names the engine, e.g. ``Virtuoso/07.20.3229``)
+    server: str = ""
 
 
 def max_response_bytes() -> int:
@@ -168,13 +206,31 @@ def http_request(
     what: str = "the endpoint",
 ) -> Response:
     """One HTTP request that finishes (or fails with :class:`EndpointError`) within *timeout*
-    seconds, reading the body included; the status is not checked here.
+    seconds, reading the body included; the status is not checked here. A ``401`` with a
+    Digest challenge is answered once (credentials from the environment), within the same time.
 
     :raises EndpointError: DNS failure, refused or reset connection, timeout, not HTTP.
     """
     check_url(url)
-    parts = urlsplit(url)
     deadline = time.monotonic() + timeout
+    response = _exchange(method, url, body, {**auth_headers(), **(headers or {})}, deadline, timeout, what)
+    if response.status == 401 and response.challenges:
+        answer = digest_authorization(method, url, body, list(response.challenges))
+        if answer:
+            response = _exchange(method, url, body, {**(headers or {}), "Authorization": answer}, deadline, timeout, what)
+    return response
+
+
+def _exchange(
+    method: str,
+    url: str,
+    body: bytes | None,
+    headers: Mapping[str, str],
+    deadline: float,
+    timeout: float,
+    what: str,
+) -> Response:
+    parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     where = f"{what} {url}"
 
@@ -185,8 +241,14 @@ def http_request(
         return left
 
     connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    connection = connection_class(parts.hostname, parts.port, timeout=min(CONNECT_TIMEOUT, timeout))
-    all_headers = {"User-Agent": USER_AGENT, **auth_headers(), **(headers or {})}
+    try:
+        connection = connection_class(parts.hostname, parts.port, timeout=min(CONNECT_TIMEOUT, remaining()))
+    except TimeoutError:
+        raise EndpointError(
+            f"{where} did not answer within {timeout:g} s",
+            hint="Check that the server is up and not overloaded, or allow more time with --timeout.",
+        ) from None
+    all_headers = {"User-Agent": USER_AGENT, **headers}
     try:
         connection.connect()
         sock = connection.sock
@@ -219,6 +281,8 @@ def http_request(
             response.reason or "",
             (response.getheader("Content-Type") or "").split(";")[0].strip().lower(),
             b"".join(chunks),
+            tuple(response.msg.get_all("WWW-Authenticate") or ()) if response.status == 401 else (),
+            (response.getheader("Server") or "").strip(),
         )
     except (TimeoutError, socket.timeout):
         raise EndpointError(
@@ -250,6 +314,13 @@ def http_request(
         connection.close()
 
 
+#: Where each server keeps its query, update and Graph Store URLs (for hints).
+_LAYOUTS = (
+    "Oxigraph: /query, /update, /store; Fuseki: /DATASET/query, /update, /data; "
+    "Virtuoso: /sparql, /sparql, /sparql-graph-crud; GraphDB: /repositories/R, …/statements, …/rdf-graphs/service"
+)
+
+
 def check_status(response: Response, url: str, what: str = "the endpoint") -> None:
     """Raise a one-line :class:`EndpointError` for an HTTP error status (with a short snippet)."""
     if 200 <= response.status < 300:
@@ -258,8 +329,16 @@ def check_status(response: Response, url: str, what: str = "the endpoint") -> No
     hint = None
     if response.status in (401, 403):
         hint = "Set IMHGRAPH_ENDPOINT_USER and IMHGRAPH_ENDPOINT_PASSWORD (or IMHGRAPH_ENDPOINT_TOKEN)."
-    elif response.status == 404:
-        hint = "Check the URL: Oxigraph serves /query, /update, /store; Fuseki /DATASET/query, /update, /data."
+    elif response.status in (404, 405) and "Graph Store" in what:
+        hint = (
+            f"{url.split('?')[0]} is the Graph Store URL derived from the endpoint URL; give the right one "
+            f"with --gsp-endpoint URL (and the update URL with --update-endpoint URL). {_LAYOUTS}."
+        )
+    elif response.status in (404, 405):
+        hint = (
+            f"Check the URL ({_LAYOUTS}); where the update or Graph Store URL is not derived right, "
+            "give them with --update-endpoint URL and --gsp-endpoint URL."
+        )
     elif 300 <= response.status < 400:
         hint = "Use the URL the server redirects to."
     raise EndpointError(
@@ -267,6 +346,53 @@ def check_status(response: Response, url: str, what: str = "the endpoint") -> No
         + (f": {snippet}" if snippet else ""),
         hint=hint,
     )
+
+
+#: How a query travels (SPARQL 1.1 Protocol §2.1): ``form`` = POST with a form-encoded body
+#: (every server answers it), ``direct`` = POST ``application/sparql-query``, ``get`` = GET.
+QUERY_METHODS = ("form", "direct", "get")
+
+
+def query_request(
+    url: str,
+    text: str,
+    *,
+    accept: str,
+    method: str = "form",
+    default_graph: str | None = None,
+    timeout: float = 30.0,
+) -> Response:
+    """Send the SPARQL *text* to the query endpoint *url* as *method* (see :data:`QUERY_METHODS`),
+    reading *default_graph* as the default graph when given; the status is not checked here.
+
+    :raises EndpointError: the server is unreachable, slow, or does not speak HTTP.
+    """
+    if method not in QUERY_METHODS:
+        raise EndpointError(f"unknown query method {method!r}", hint=f"Use one of {', '.join(QUERY_METHODS)}.")
+    fields = [("query", text)] + ([("default-graph-uri", default_graph)] if default_graph else [])
+    headers = {"Accept": accept}
+    joiner = "&" if "?" in url else "?"
+    if method == "direct":
+        target = url + (joiner + urlencode(fields[1:]) if default_graph else "")
+        body: bytes | None = text.encode("utf-8")
+        headers["Content-Type"] = "application/sparql-query; charset=utf-8"
+    elif method == "get":
+        target, body = url + joiner + urlencode(fields), None
+    else:
+        target, body = url, urlencode(fields).encode("ascii")
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    return http_request("GET" if method == "get" else "POST", target, body=body, headers=headers, timeout=timeout)
+
+
+def check_query_status(response: Response, url: str) -> None:
+    """:func:`check_status` for a query: HTTP 400 means the server refused the query itself.
+
+    :raises QueryError: HTTP 400.
+    :raises EndpointError: any other error status.
+    """
+    if response.status == 400:
+        raise QueryError(f"the endpoint {url} refused the query: {_snippet(response.body)}")
+    check_status(response, url)
 
 
 def _snippet(body: bytes, limit: int = 160) -> str:
@@ -336,6 +462,30 @@ def _term(value: Any, url: str) -> Node:
     raise EndpointError(f"the endpoint {url} answered an unsupported term type {kind!r}")
 
 
+_XSD_DURATION = "http://www.w3.org/2001/XMLSchema#duration"
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d*)?$")
+
+
+def numeric_durations(terms: Any) -> bool:
+    """Whether *terms* hold an ``xsd:duration`` literal written as a bare number ("24" for "P2Y"):
+    what an engine that stores durations as numbers (Virtuoso 7) answers."""
+    return any(
+        isinstance(t, Literal) and t.datatype is not None and str(t.datatype) == _XSD_DURATION and _NUMBER.match(str(t))
+        for t in terms
+    )
+
+
+class _IllTypedLiteralFilter(logging.Filter):
+    """rdflib logs a traceback for every literal it cannot convert ("24"^^xsd:duration from
+    Virtuoso); the literal is kept as it came, and the warnings of imhgraph say why."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
+
+logging.getLogger("rdflib.term").addFilter(_IllTypedLiteralFilter())
+
+
 def parse_select(url: str, response: Response) -> SelectResult:
     """SPARQL 1.1 Query Results JSON (SELECT) → :class:`SelectResult` with rdflib terms."""
     document = _json_results(url, response)
@@ -357,9 +507,20 @@ def parse_ask(url: str, response: Response) -> bool:
     """SPARQL 1.1 Query Results JSON (ASK) → bool."""
     document = _json_results(url, response)
     answer = document.get("boolean")
+    if answer is None and _virtuoso_ask(document):
+        # Virtuoso 7 answers ASK as a one-column SELECT: a row whose __ASK_RETVAL is 1, or no row.
+        rows = document["results"]["bindings"]
+        answer = any(str(row.get("__ASK_RETVAL", {}).get("value")) not in ("0", "false") for row in rows)
     if not isinstance(answer, bool):
         raise _not_sparql(url, response, "an ASK result")
     return answer
+
+
+def _virtuoso_ask(document: dict[str, Any]) -> bool:
+    try:
+        return document["head"]["vars"] == ["__ASK_RETVAL"] and isinstance(document["results"]["bindings"], list)
+    except (KeyError, TypeError):
+        return False
 
 
 def parse_graph(url: str, response: Response) -> Graph:
@@ -383,8 +544,19 @@ def parse_graph(url: str, response: Response) -> Graph:
 # --- the backend ---------------------------------------------------------------------------------
 
 
+#: A triple of some named graph (IRIs only, so it reads back exactly), to see whether the
+#: default graph holds it too.
+_NAMED_GRAPH_SAMPLE = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s) && isIRI(?o)) } LIMIT 1"
+
+
 class EndpointBackend(Backend):
-    """A remote SPARQL 1.1 endpoint; every query runs on the server."""
+    """A remote SPARQL 1.1 endpoint; every query runs on the server.
+
+    The query URL is used exactly as given. Only a server root (``http://host:port`` or ``…/``)
+    that does not answer queries itself (HTTP 404/405, or a web page) is asked again at its
+    ``/query`` (Oxigraph's layout); from then on that URL is the backend's origin, so ``stats``
+    and every error name the URL actually used.
+    """
 
     def __init__(
         self,
@@ -392,39 +564,104 @@ class EndpointBackend(Backend):
         *,
         timeout: float = 30.0,
         default_graph: str | None = None,
+        query_method: str = "form",
     ) -> None:
         super().__init__(kind="endpoint", origin=[urls.query])
+        if query_method not in QUERY_METHODS:
+            raise EndpointError(f"unknown query method {query_method!r}", hint=f"Use one of {', '.join(QUERY_METHODS)}.")
         self.urls = urls
         self.timeout = timeout
         self.default_graph = default_graph
+        self.query_method = query_method
+        parts = urlsplit(urls.query)
+        self._root_fallback = _with_path(urls.query, "/query") if parts.path in ("", "/") and not parts.query else None
+        #: None until checked; then whether the default graph also holds the named graphs' triples
+        self.union_default_graph: bool | None = None
+        self._durations_noted = False
+
+    @property
+    def graph_description(self) -> str:
+        """Which graph the backend reads, for a person: ``graph <IRI>`` or ``default graph``."""
+        return f"graph <{self.default_graph}>" if self.default_graph else "default graph"
+
+    def _request(self, url: str, text: str, accept: str) -> Response:
+        return query_request(
+            url, text, accept=accept, method=self.query_method, default_graph=self.default_graph, timeout=self.timeout
+        )
 
     def _post(self, query: str, bindings: Mapping[str, Node] | None, accept: str) -> Response:
         text = with_values(query, bindings)
         url = self.urls.query
-        if self.default_graph:
-            url += ("&" if "?" in url else "?") + urlencode({"default-graph-uri": self.default_graph})
-        response = http_request(
-            "POST",
-            url,
-            body=text.encode("utf-8"),
-            headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},
-            timeout=self.timeout,
-        )
-        if response.status == 400:
-            raise QueryError(
-                f"the endpoint {self.urls.query} refused the query: {_snippet(response.body)}",
-            )
-        check_status(response, self.urls.query)
+        response = self._request(url, text, accept)
+        fallback, self._root_fallback = self._root_fallback, None
+        if fallback and (response.status in (404, 405) or "html" in response.content_type):
+            retried = self._request(fallback, text, accept)
+            if retried.status < 300 or retried.status == 400:
+                self.urls = EndpointUrls(fallback, self.urls.update, self.urls.gsp)
+                self.origin = [fallback]
+                url, response = fallback, retried
+        check_query_status(response, url)
+        if self.union_default_graph is None:
+            self.union_default_graph = False  # decided once; set before probing (the probe queries too)
+            if self.default_graph is None:
+                self._check_union()
         return response
 
+    def _check_union(self) -> None:
+        """Warn (once, on stderr) when the default graph also holds the triples of the named
+        graphs, as Virtuoso's does: answers then mix in every other graph of the server."""
+        try:
+            rows = self.select(_NAMED_GRAPH_SAMPLE).rows
+            if not rows or len(rows[0]) != 3 or not all(isinstance(t, URIRef) for t in rows[0]):
+                return  # no named graph (or an answer that is not one): nothing to warn about
+            s, p, o = rows[0]
+            union = self.ask("ASK { ?s ?p ?o }", {"s": s, "p": p, "o": o})
+        except (EndpointError, QueryError):
+            return  # the probe is advice; the command's own queries report real failures
+        self.union_default_graph = union
+        if union:
+            import sys
+
+            print(
+                f"warning: imhgraph reads the default graph of {self.urls.query}, which also holds the "
+                "triples of the server's named graphs (its default graph is the union of all graphs, as "
+                "Virtuoso's is), so answers include other data than imhgraph's. Push with --graph IRI "
+                "and read with --endpoint-graph IRI.",
+                file=sys.stderr,
+            )
+
     def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
-        return parse_select(self.urls.query, self._post(query, bindings, SELECT_ACCEPT))
+        response = self._post(query, bindings, SELECT_ACCEPT)
+        result = parse_select(self.urls.query, response)
+        if not self._durations_noted and numeric_durations(t for row in result.rows for t in row):
+            self._note_durations(response.server)
+        return result
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
-        return parse_ask(self.urls.query, self._post(query, bindings, SELECT_ACCEPT))
+        response = self._post(query, bindings, SELECT_ACCEPT)
+        return parse_ask(self.urls.query, response)
 
     def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> Graph:
-        return parse_graph(self.urls.query, self._post(query, bindings, GRAPH_ACCEPT))
+        response = self._post(query, bindings, GRAPH_ACCEPT)
+        graph = parse_graph(self.urls.query, response)
+        if not self._durations_noted and numeric_durations(graph.objects()):
+            self._note_durations(response.server)
+        return graph
+
+    def _note_durations(self, server: str) -> None:
+        """Warn once: no query can get the durations back from an engine that stores them as
+        numbers, so say so rather than let export and validate differ silently."""
+        import sys
+
+        self._durations_noted = True
+        engine = f" ({server})" if server else ""
+        print(
+            f"warning: the endpoint {self.urls.query}{engine} answers xsd:duration values as bare numbers "
+            '(e.g. "24"^^xsd:duration where the data says "P2Y"): it stores durations as numbers, as '
+            "Virtuoso does. Durations read from it are not the ones pushed: export writes the numbers and "
+            "validate reports them as ill-formed. Read durations from the files (or another engine).",
+            file=sys.stderr,
+        )
 
     def graph(self) -> Graph:
         cached = self.memo.get("graph")
@@ -441,6 +678,7 @@ def endpoint_backend(
     update_endpoint: str | None = None,
     gsp_endpoint: str | None = None,
     endpoint_graph: str | None = None,
+    query_method: str = "form",
     **_ignored: Any,
 ) -> EndpointBackend:
     """A backend over the SPARQL endpoint at *url* (query URL or a server/dataset base URL;
@@ -448,7 +686,9 @@ def endpoint_backend(
 
     :param endpoint_graph: query this named graph as the default graph (``default-graph-uri``),
         e.g. after ``push --graph IRI``.
+    :param query_method: how queries travel: ``form`` (default), ``direct`` or ``get``
+        (:data:`QUERY_METHODS`).
     :raises EndpointError: a URL that is not http(s) or carries credentials.
     """
     urls = endpoint_urls(url, update=update_endpoint, gsp=gsp_endpoint)
-    return EndpointBackend(urls, timeout=timeout, default_graph=endpoint_graph)
+    return EndpointBackend(urls, timeout=timeout, default_graph=endpoint_graph, query_method=query_method)

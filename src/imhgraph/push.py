@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from .endpoint import EndpointBackend, EndpointUrls, check_status, http_request
+from .errors import EndpointError, UsageError
 from .sparql.binding import term_text
-from .endpoint import EndpointUrls, check_status, http_request, parse_select
-from .errors import UsageError
 from .stores import Backend
 
 
@@ -26,6 +26,12 @@ class PushResult:
     url: str
     endpoint_triples: int | None
 
+    @property
+    def union(self) -> bool:
+        """The default graph holds more than was pushed into it: the server's default graph is
+        the union of its graphs (Virtuoso), so reading it mixes in other data."""
+        return self.graph is None and self.endpoint_triples is not None and self.endpoint_triples > self.triples
+
     def to_json(self) -> dict[str, object]:
         """Stable-keyed JSON for scripts."""
         return {
@@ -33,6 +39,7 @@ class PushResult:
             "graph": self.graph,
             "url": self.url,
             "endpoint_triples": self.endpoint_triples,
+            "default_graph_is_union": self.union,
         }
 
     def text(self) -> str:
@@ -42,6 +49,17 @@ class PushResult:
         if self.endpoint_triples is not None:
             line += f"; the endpoint now holds {self.endpoint_triples} triples there"
         return line + "\n"
+
+    def advice(self) -> str | None:
+        """What to tell the person on stderr, if anything."""
+        if not self.union:
+            return None
+        return (
+            f"warning: the endpoint's default graph holds {self.endpoint_triples} triples, more than the "
+            f"{self.triples} pushed: it is the union of all the server's graphs (as Virtuoso's is), so "
+            "commands reading it would see other data too. Push with --graph IRI and read with "
+            "--endpoint-graph IRI instead."
+        )
 
 
 def ntriples(backend: Backend) -> tuple[bytes, int]:
@@ -64,7 +82,14 @@ def gsp_url(base: str, graph: str | None) -> str:
     return base + joiner + "graph=" + quote(graph, safe="")
 
 
-def push(backend: Backend, urls: EndpointUrls, *, graph: str | None = None, timeout: float = 30.0) -> PushResult:
+def push(
+    backend: Backend,
+    urls: EndpointUrls,
+    *,
+    graph: str | None = None,
+    timeout: float = 30.0,
+    query_method: str = "form",
+) -> PushResult:
     """Replace the default graph (or *graph*) of the endpoint at *urls* with the graph of *backend*,
     then count what the endpoint holds there.
 
@@ -87,22 +112,21 @@ def push(backend: Backend, urls: EndpointUrls, *, graph: str | None = None, time
         timeout=timeout,
         what="the Graph Store endpoint",
     )
-    check_status(response, url, "the Graph Store endpoint")
-    return PushResult(count, graph, urls.gsp, _count_at(urls, graph, timeout))
+    try:
+        check_status(response, url, "the Graph Store endpoint")
+    except EndpointError as exc:
+        if graph is None and b"default graph" in response.body.lower():
+            # Virtuoso: "… the endpoint is not configured to have default graph"
+            exc.hint = "This store has no default graph of its own: push with --graph IRI and read with --endpoint-graph IRI."
+        raise
+    return PushResult(count, graph, urls.gsp, _count_at(urls, graph, timeout, query_method))
 
 
-def _count_at(urls: EndpointUrls, graph: str | None, timeout: float) -> int | None:
+def _count_at(urls: EndpointUrls, graph: str | None, timeout: float, query_method: str) -> int | None:
     from rdflib import URIRef
 
     pattern = f"GRAPH {term_text(URIRef(graph))} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
-    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"
-    response = http_request(
-        "POST",
-        urls.query,
-        body=query.encode("utf-8"),
-        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
-        timeout=timeout,
-    )
-    check_status(response, urls.query)
-    rows = parse_select(urls.query, response).rows
+    endpoint = EndpointBackend(urls, timeout=timeout, query_method=query_method)
+    endpoint.union_default_graph = False  # push checks the union itself, by the count
+    rows = endpoint.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}").rows
     return int(rows[0][0]) if rows and rows[0][0] is not None else None

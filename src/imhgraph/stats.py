@@ -18,6 +18,8 @@ class Stats:
     backend: str
     origin: list[str] = field(default_factory=list)
     sources: list[tuple[str, str, int]] = field(default_factory=list)
+    #: which graph of an endpoint was read ("default graph" or "graph <IRI>"); None for files
+    graph: str | None = None
 
     def to_json(self) -> dict[str, object]:
         """Stable-keyed JSON for scripts."""
@@ -26,6 +28,7 @@ class Stats:
             "triples": self.triples,
             "counts": self.counts,
             "origin": self.origin,
+            "graph": self.graph,
             "sources": [{"iri": iri, "title": title, "resources": n} for iri, title, n in self.sources],
         }
 
@@ -37,7 +40,8 @@ class Stats:
             title=f"imhgraph data ({self.backend}: {len(self.origin)} "
             f"{'file' if len(self.origin) == 1 else 'files'})"
             if self.backend == "memory"
-            else f"imhgraph data ({self.backend}: {', '.join(self.origin)})",
+            else f"imhgraph data ({self.backend}: {', '.join(self.origin)}"
+            + (f", {self.graph})" if self.graph else ")"),
         )
         sources = Table(
             ["source", "title", "cited by"],
@@ -56,5 +60,6 @@ def stats(backend: Backend) -> Stats:
     for source, title, n in backend.select(internal_query("sources")).rows:
         sources.append((str(source), str(title) if title is not None else "", int(n)))
     sources.sort(key=lambda s: (-s[2], s[0]))
-    return Stats(counts, backend.triple_count(), backend.kind, list(backend.origin), sources)
+    graph = getattr(backend, "graph_description", None)  # an endpoint says which of its graphs it read
+    return Stats(counts, backend.triple_count(), backend.kind, list(backend.origin), sources, graph)
 

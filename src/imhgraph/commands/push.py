@@ -36,7 +36,11 @@ def command(ctx: click.Context, endpoint: str | None, graph: str | None, fmt: st
     urls = endpoint_urls(target, update=app.options.get("update_endpoint"), gsp=app.options.get("gsp_endpoint"))
     source = BackendSpec(data=tuple(app.data), store=app.store).open()
     try:
-        result = push(source, urls, graph=graph, timeout=app.timeout)
+        result = push(
+            source, urls, graph=graph, timeout=app.timeout, query_method=app.options.get("query_method", "form")
+        )
     finally:
         source.close()
     emit(render_json(result.to_json()) if fmt == "json" else result.text())
+    if result.advice():
+        click.echo(result.advice(), err=True)
