@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from imhgraph.ctdl import Missing
 
 from ._options import backend, emit, finish, format_option
 
@@ -74,7 +79,7 @@ def command(ctx: click.Context, fmt: str, output: str | None, check: bool, inclu
     emit(to_jsonl(documents), Path(output) if output else None)
 
 
-def _check_report(total: int, missing: list) -> str:  # type: ignore[type-arg]
+def _check_report(total: int, missing: Sequence[Missing]) -> str:
     lines = []
     for item in missing:
         lines.append(f"{item.kind} {item.label} <{item.iri}>")

@@ -27,13 +27,13 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from ..namespaces import BASE, IMH, SCHEMA, short_id
@@ -228,7 +228,7 @@ class _Mapper:
                     return Literal(text, lang=value.language)
         return None
 
-    def webpage(self, node: URIRef, organizations: list[URIRef], programs: list[URIRef] = ()) -> str | None:  # type: ignore[assignment]
+    def webpage(self, node: URIRef, organizations: Sequence[URIRef], programs: Sequence[URIRef] = ()) -> str | None:
         """The resource's own web page: its ``schema:url``; else a page it was read from
         (dcterms:source) on the web site of its organization (that organization's
         ``schema:url``), and not a news item or blog post. Never a minted address, a copy, a news
@@ -271,8 +271,8 @@ class _Mapper:
     def _languages(self, node: URIRef) -> list[str]:
         return self.strings(node, CETERMS.inLanguage, DCTERMS.language)
 
-    def _webpage_into(self, node: URIRef, organizations: list[URIRef], out: dict[str, Any],
-                      programs: list[URIRef] = ()) -> None:  # type: ignore[assignment]
+    def _webpage_into(self, node: URIRef, organizations: Sequence[URIRef], out: dict[str, Any],
+                      programs: Sequence[URIRef] = ()) -> None:
         page = self.webpage(node, organizations, programs)
         if page is not None:
             out["ceterms:subjectWebpage"] = page
@@ -365,8 +365,8 @@ class _Mapper:
         out["ceterms:requires"] = [condition]
         return self._document(node, "credential", out)
 
-    def _learning_opportunity(self, node: URIRef, ctdl_type: str, organizations: list[URIRef],
-                              programs: list[URIRef] = ()) -> dict[str, Any]:  # type: ignore[assignment]
+    def _learning_opportunity(self, node: URIRef, ctdl_type: str, organizations: Sequence[URIRef],
+                              programs: Sequence[URIRef] = ()) -> dict[str, Any]:
         out = self._top(node, ctdl_type)
         self._names_and_codes(node, out, coded_notation=True)
         self._webpage_into(node, organizations, out, programs)

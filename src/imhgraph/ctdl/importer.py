@@ -26,6 +26,7 @@ language tags are kept. Every imported resource names where its facts come from
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -398,8 +399,6 @@ def _literal(value: Any) -> Literal:
 
 def _date(text: str) -> Literal:
     # CTDL writes a founding date as text; imhgraph types it as a year, year-month or date.
-    import re
-
     for pattern, datatype in ((r"\d{4}", XSD.gYear), (r"\d{4}-\d{2}", XSD.gYearMonth), (r"\d{4}-\d{2}-\d{2}", XSD.date)):
         if re.fullmatch(pattern, text):
             return Literal(text, datatype=datatype)
@@ -407,8 +406,7 @@ def _date(text: str) -> Literal:
 
 
 def _plain(number: Decimal) -> str:
-    text = format(number.normalize(), "f")
-    return text
+    return format(number.normalize(), "f")
 
 
 __all__ = ["CtdlImport", "ctdl_graph", "import_ctdl", "read_documents"]
