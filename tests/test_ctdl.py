@@ -339,6 +339,9 @@ def test_rdf_of_the_small_fixture(small_docs) -> None:
                " ceterms:hasPart <https://w3id.org/imhgraph/course/acme-101> .")
     assert ask(f"{program} ceterms:teaches [ ceterms:targetNode <https://w3id.org/imhgraph/topic/relationships> ;"
                " ceterms:framework <https://w3id.org/imhgraph/topic/scheme> ]")
+    # ... and, through its course, what the course teaches (a program covers a topic directly or
+    # through one of its courses).
+    assert ask(f"{program} ceterms:teaches/ceterms:targetNode <https://w3id.org/imhgraph/topic/attachment>")
     assert ask("<https://w3id.org/imhgraph/course/acme-101> a ceterms:Course ; ceterms:teaches/ceterms:targetNode"
                " <https://w3id.org/imhgraph/topic/attachment>")
     assert ask("<https://w3id.org/imhgraph/credential/specialist> ceterms:requires/ceterms:audienceLevelType/"

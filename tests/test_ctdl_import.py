@@ -66,7 +66,10 @@ def facts(graph: Graph, *, pages: bool) -> set[tuple[Any, ...]]:
         if not isinstance(s, URIRef):
             continue
         for p in MAPPED:
-            out |= {(s, p, _value(o)) for o in graph.objects(s, p)}
+            out |= {(s, p, _value(o)) for o in graph.objects(s, p) if p != IMH.covers}
+        # "A program covers a topic": directly or through one of its courses.
+        courses = list(graph.objects(s, IMH.hasCourse))
+        out |= {(s, "covers", t) for c in [s, *courses] for t in graph.objects(c, IMH.covers)}
         description = mapper.description(s)
         if description is not None:  # rdfs:comment / skos:definition, as the export cleans them
             out.add((s, "description", _value(Literal(clean_text(str(description)), lang=description.language))))
@@ -101,10 +104,10 @@ def test_round_trip_of_the_complete_fixture(tmp_path: Path) -> None:
     assert facts(back, pages=True) == expected
     # The comparison covers every kind of fact the fixture states.
     predicates = {f[1] for f in expected}
-    assert {IMH.minTrainingHours, IMH.alternativeMinYearsExperience, IMH.requiresEducation, IMH.hasCourse,
+    assert {"covers", IMH.minTrainingHours, IMH.alternativeMinYearsExperience, IMH.requiresEducation, IMH.hasCourse,
             IMH.deliveryMode, IMH.duration, SCHEMA.address, SKOS.broader, "top", "description", IMH.code,
             URIRef(CETERMS + "credentialStatusType")} <= predicates
-    assert len(expected) == 78  # counted: every mapped fact of small.ttl
+    assert len(expected) == 79  # counted: every mapped fact of small.ttl
 
 
 def test_round_trip_of_the_bundled_data(bundled, tmp_path: Path) -> None:

@@ -397,7 +397,10 @@ class _Mapper:
         courses = self.iris(node, IMH.hasCourse)
         if courses:
             out["ceterms:hasPart"] = [str(c) for c in courses]
-        teaches = [self.alignment(t) for t in self.iris(node, IMH.covers) if t in self.topics]
+        # A program covers a topic directly or through one of its courses (the shared
+        # definition of the curricula model), so it teaches both.
+        covered = {*self.iris(node, IMH.covers), *(t for c in courses for t in self.iris(c, IMH.covers))}
+        teaches = [self.alignment(t) for t in sorted(covered) if t in self.topics]
         if teaches:
             out["ceterms:teaches"] = teaches
         entry = self._entry_condition(node, f"To enrol in {self.label(node)}")

@@ -355,8 +355,12 @@ class _Importer:
         self.common(node, imh_type, code_names=False)
         for code in self.s.objects(node, CETERMS.codedNotation):
             self.g.add((node, IMH.code, Literal(str(code))))
+        # A program teaches what its courses teach too; those topics stay with the courses
+        # (imhgraph derives a program's coverage through its courses).
+        through_courses = {t for c in self.links(node, CETERMS.hasPart) for t in self.targets(c, CETERMS.teaches)}
         for topic in self.targets(node, CETERMS.teaches):
-            self.covered(node, IMH.covers, topic)
+            if topic not in through_courses:
+                self.covered(node, IMH.covers, topic)
         for mode in self.targets(node, CETERMS.deliveryType):
             if str(mode) in _DELIVERY_WORDS:
                 self.g.add((node, IMH.deliveryMode, Literal(_DELIVERY_WORDS[str(mode)])))
