@@ -115,6 +115,8 @@ class ReportInputs:
     sources: dict[str, ProgramSources]
     #: "memory", "store" or "endpoint" (the overview says where the data came from).
     backend_kind: str
+    #: the courses and evidence behind each program's coverage (heatmap titles name the courses)
+    evidence: Any = None
 
 
 def render_report(inputs: ReportInputs, *, title: str = "Infant Mental Health training: imhgraph report") -> str:
@@ -140,7 +142,7 @@ def render_report(inputs: ReportInputs, *, title: str = "Infant Mental Health tr
         _nav(),
         "<main>",
         _overview(counts, retrieved, inputs.backend_kind),
-        _heatmap_section(grid, data),
+        _heatmap_section(grid, data, inputs.evidence),
         _similarity_section(similar, groups),
         _gaps_section(rankings, data),
         _centrality_section(central),
@@ -197,7 +199,7 @@ def _overview(counts: Any, retrieved: list[str], backend_kind: str) -> str:
     return _section("overview", "Overview", f'<ul class="cards">{cards}</ul>{date}{cited}{where}')
 
 
-def _heatmap_section(grid: Any, data: Any) -> str:
+def _heatmap_section(grid: Any, data: Any, evidence: Any = None) -> str:
     from .coverage import CELL_VALUES, MEANINGS
 
     totals = {v: 0 for v in CELL_VALUES}
@@ -216,7 +218,7 @@ def _heatmap_section(grid: Any, data: Any) -> str:
     intro = (
         f"<p>{len(grid.programs)} programs (rows) × {len(grid.topics)} topics (columns, in the order of the "
         "topic hierarchy; top-level areas in bold, separated by lines). Hover a cell for its program, topic "
-        "and value. <em>no</em> and <em>unknown</em> are different answers: <em>no</em> means the program "
+        "and value (and, for a topic taught in a course, the course). <em>no</em> and <em>unknown</em> are different answers: <em>no</em> means the program "
         "lists its whole curriculum and this topic is not in it; <em>unknown</em> means the data does not say.</p>"
     )
     summary = _table(
@@ -227,13 +229,14 @@ def _heatmap_section(grid: Any, data: Any) -> str:
         row_header=True,
     )
     body = (f'{intro}<ul class="legend" aria-label="Legend">{legend}</ul>'
-            f'<div class="scroll heatmap">{heatmap_svg(grid, data)}</div>{summary}')
+            f'<div class="scroll heatmap">{heatmap_svg(grid, data, evidence)}</div>{summary}')
     return _section("coverage", "Coverage heatmap", body)
 
 
-def heatmap_svg(grid: Any, data: Any) -> str:
+def heatmap_svg(grid: Any, data: Any, evidence: Any = None) -> str:
     """The coverage matrix as an inline SVG: one ``rect`` with ``data-cell`` per program and
-    topic, filled with the value's colour and pattern, with a hover ``title``."""
+    topic, filled with the value's colour and pattern, with a hover ``title`` that names the
+    course(s) behind a direct cell (from *evidence*, :class:`~imhgraph.coverage.evidence.Evidence`)."""
     levels = dict(data.topic_order())
     programs, topics = list(grid.programs), list(grid.topics)
     row_labels = [_clip(grid.program_label(p), _ROW_LABEL_CHARS) for p in programs]
@@ -278,11 +281,21 @@ def heatmap_svg(grid: Any, data: Any) -> str:
             row.append(
                 f'<rect x="{left + j * _CELL + 1}" y="{y + 1}" width="{_CELL - 2}" height="{_CELL - 2}" '
                 f'fill="{_fill(value)}" data-cell="{value}"><title>{escape(label)} — '
-                f"{escape(grid.topic_label(topic))}: {value}</title></rect>"
+                f"{escape(grid.topic_label(topic))}: {value}{escape(_through(evidence, program, topic, value))}</title></rect>"
             )
         out.append("".join(row))
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _through(evidence: Any, program: str, topic: str, value: str) -> str:
+    """", through Course A; Course B" for a direct cell that courses cover; else nothing."""
+    if evidence is None or value != "direct":
+        return ""
+    names = evidence.courses_behind(program, topic)
+    if not any(n != "the program itself" for n in names):
+        return ""
+    return ", through " + "; ".join(names)
 
 
 def _fill(value: str) -> str:

@@ -31,7 +31,10 @@ def gather(backend: Backend, *, rollup: bool = False) -> ReportInputs:
     rankings = [coverage.rank_programs(data, c) for c in data.credentials if data.required.get(c)]
     retrieved = sorted({str(row[0]) for row in backend.select(internal_query("report-retrieved")).rows})
     sources = _program_sources(backend.select(internal_query("report-program-sources")).rows)
-    return ReportInputs(counts, data, grid, similar, groups, central, rankings, retrieved, sources, backend.kind)
+    from .coverage.evidence import load_evidence
+
+    return ReportInputs(counts, data, grid, similar, groups, central, rankings, retrieved, sources, backend.kind,
+                        load_evidence(backend))
 
 
 def _program_sources(rows: Iterable[Sequence[Any]]) -> dict[str, ProgramSources]:

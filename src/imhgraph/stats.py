@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .sparql.named_queries import internal_query
 from .render import Table
@@ -20,6 +21,8 @@ class Stats:
     sources: list[tuple[str, str, int]] = field(default_factory=list)
     #: which graph of an endpoint was read ("default graph" or "graph <IRI>"); None for files
     graph: str | None = None
+    #: the curricula figures (:class:`~imhgraph.coverage.evidence.CurriculaFigures`)
+    curricula: Any = None
 
     def to_json(self) -> dict[str, object]:
         """Stable-keyed JSON for scripts."""
@@ -30,10 +33,11 @@ class Stats:
             "origin": self.origin,
             "graph": self.graph,
             "sources": [{"iri": iri, "title": title, "resources": n} for iri, title, n in self.sources],
+            **({"curricula": self.curricula.to_json()} if self.curricula is not None else {}),
         }
 
     def tables(self) -> list[Table]:
-        """Two tables: the counts, then the sources with how many resources cite each."""
+        """The counts, the curricula figures, then the sources with how many resources cite each."""
         counts = Table(
             ["what", "count"],
             [[k, v] for k, v in self.counts.items()] + [["triples", self.triples]],
@@ -48,7 +52,7 @@ class Stats:
             [[iri, title, n] for iri, title, n in self.sources],
             title="Sources",
         )
-        return [counts, sources]
+        return [counts, *([self.curricula.table()] if self.curricula is not None else []), sources]
 
 
 def stats(backend: Backend) -> Stats:
@@ -61,5 +65,8 @@ def stats(backend: Backend) -> Stats:
         sources.append((str(source), str(title) if title is not None else "", int(n)))
     sources.sort(key=lambda s: (-s[2], s[0]))
     graph = getattr(backend, "graph_description", None)  # an endpoint says which of its graphs it read
-    return Stats(counts, backend.triple_count(), backend.kind, list(backend.origin), sources, graph)
+    from .coverage.evidence import curricula_figures
+
+    return Stats(counts, backend.triple_count(), backend.kind, list(backend.origin), sources, graph,
+                 curricula_figures(backend))
 

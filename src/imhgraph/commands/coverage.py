@@ -19,6 +19,12 @@ FORMATS = ("table", "csv", "tsv", "markdown", "json")
 )
 @click.option("--depth", type=click.IntRange(min=1), metavar="N", help="Only the top N levels of the topic hierarchy.")
 @click.option("--summary", is_flag=True, help="Per program, only the counts of direct / narrower / no / unknown.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Instead of the matrix: for each --program, every course with the topics it covers, the "
+    "evidence (the words of the source) and the source page, then the program's own claims.",
+)
 @format_option(FORMATS)
 @output_option()
 @click.pass_context
@@ -29,6 +35,7 @@ def command(
     under: tuple[str, ...],
     depth: int | None,
     summary: bool,
+    explain: bool,
     fmt: str,
     output: Path | None,
 ) -> None:
@@ -39,7 +46,24 @@ def command(
     declares its coverage complete) or ? unknown (not covered as far as the data
     says). Rows are programs, columns numbered topics with a key below. Filters
     combine: a topic must pass every one given.
+
+    A program covers a topic directly or through one of its courses; --explain
+    shows which course and the words of the source behind each claim.
     """
+    if explain:
+        from imhgraph.coverage.evidence import explain_table
+        from imhgraph.ids import resolve_many
+        from imhgraph.render import render_json, render_tables
+
+        if not programs:
+            raise click.UsageError("--explain needs --program ID (repeatable): the program whose courses to show.")
+        b = backend(ctx)
+        tables = [explain_table(b, str(p)) for p in resolve_many(b, "program", programs)]
+        if fmt == "json":
+            emit(render_json([dict(zip(t.columns, row)) for t in tables for row in t.rows]), output)
+        else:
+            emit(render_tables(tables, fmt), output)
+        return
     from imhgraph.coverage import coverage_matrix, render_matrix
 
     m = coverage_matrix(backend(ctx), programs=programs, topics=topics, under=under, depth=depth)

@@ -6,7 +6,13 @@ against what credentials require.
   ``no`` / ``unknown``);
 * :mod:`.grid` — the program × topic matrix (``coverage``);
 * :mod:`.comparison` — two programs side by side (``compare``);
-* :mod:`.gap_analysis` — a program against a credential, and every program ranked (``gaps``).
+* :mod:`.gap_analysis` — a program against a credential, and every program ranked (``gaps``);
+* :mod:`.evidence` — the courses and the evidence behind each program's coverage
+  (``coverage --explain``, the report's heatmap titles, the curricula figures of ``stats``).
+
+A program covers a topic directly or through one of its courses: the one definition is the
+query fragment ``imhq:covers`` (``queries/fragments/covers.rq``), which every query that means
+"covers" uses, including the loader of :mod:`.data`.
 
 The names below are the package's public interface: ``from imhgraph.coverage import X``.
 """

@@ -6,7 +6,8 @@ the number of programs) into a frozen :class:`CoverageData`; every cell is then 
 Python. A cell (SPEC §3) is one of:
 
 ``direct``
-    the program covers the topic (``imh:covers``);
+    the program covers the topic (``imh:covers``), itself or through one of its courses
+    (``imh:hasCourse``; the fragment ``imhq:covers`` of ``queries/fragments/covers.rq``);
 ``narrower``
     it does not, but it covers a topic whose ``skos:broader`` chain reaches this one, at any
     depth (a topic may have several broader topics; cycles are tolerated);

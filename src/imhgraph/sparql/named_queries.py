@@ -35,9 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import QueryError, UnknownQueryError
-from ..namespaces import KINDS
+from ..namespaces import KINDS, PREFIXES
 from ..render import Table
 from ..resources import queries_dir
+from .text import code_only
 
 #: and plain value kinds.
 ID_KINDS: tuple[str, ...] = KINDS
@@ -200,7 +201,9 @@ def load_query(path: Path, name: str | None = None) -> NamedQuery:
 
 
 def query_from_text(text: str, *, name: str = "query", path: Path | None = None) -> NamedQuery:
-    """A :class:`NamedQuery` from query *text* (header optional)."""
+    """A :class:`NamedQuery` from query *text* (header optional); its text has the fixed
+    fragments expanded (:func:`expand_fragments`)."""
+    text = expand_fragments(text)
     header, param_lines = parse_header(text)
     params = tuple(parse_param(line) for line in param_lines)
     # "a, b (what b means), c": the names, without explanations in parentheses.
@@ -267,8 +270,70 @@ def find_query(name_or_file: str) -> NamedQuery:
 
 @cache
 def internal_query(name: str) -> str:
-    """The text of ``queries/internal/NAME.rq``."""
-    return (queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")
+    """The text of ``queries/internal/NAME.rq``, fixed fragments expanded."""
+    return expand_fragments((queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------
+# Fixed fragments: definitions written once, used by every query that needs them
+# ---------------------------------------------------------------------------
+
+#: the namespace of fragment names: ``imhq:covers`` is ``queries/fragments/covers.rq``.
+FRAGMENT_NS = "https://w3id.org/imhgraph/query#"
+_FRAGMENT_USE = re.compile(r"(?<![\w:.-])imhq:(?P<name>[A-Za-z][\w-]*)")
+_PREFIXED = re.compile(r"(?<![\w:<])(?P<prefix>[A-Za-z][\w.-]*):(?P<local>[A-Za-z_][\w-]*)")
+
+
+@cache
+def fragment(name: str) -> str:
+    """The property path that ``imhq:NAME`` stands for: ``queries/fragments/NAME.rq`` without its
+    comments, prefixed names written out as full IRIs, in parentheses (so that it can be one
+    step of a longer path).
+
+    :raises QueryError: no such fragment.
+    """
+    path = queries_dir() / "fragments" / f"{name}.rq"
+    if not re.fullmatch(r"[A-Za-z][\w-]*", name) or not path.is_file():
+        known = sorted(p.stem for p in (queries_dir() / "fragments").glob("*.rq"))
+        raise QueryError(f"imhq:{name}: no such fragment", hint="Known fragments: " + ", ".join(f"imhq:{k}" for k in known) + ".")
+    lines = [line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    body = " ".join(line for line in lines if line)
+
+    def full(match: re.Match[str]) -> str:
+        prefix, local = match.group("prefix"), match.group("local")
+        if prefix not in PREFIXES:
+            raise QueryError(f"{path}: unknown prefix {prefix}: in the fragment")
+        return f"<{PREFIXES[prefix]}{local}>"
+
+    body = _PREFIXED.sub(full, body)
+    return body if _wrapped(body) else f"({body})"
+
+
+def _wrapped(text: str) -> bool:
+    """True when *text* is one parenthesised expression: its first "(" closes at its end."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return False
+    depth = 0
+    for i, char in enumerate(code_only(text)):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return i == len(text) - 1
+    return False
+
+
+def expand_fragments(text: str) -> str:
+    """*text* with every ``imhq:NAME`` in query code (not in strings, IRIs or comments)
+    replaced by :func:`fragment` ``(NAME)``. ``imhq:covers`` is the one definition of "a program
+    covers a topic": directly or through one of its courses. Text without ``imhq:`` is
+    returned unchanged."""
+    if "imhq:" not in text:
+        return text
+    code = code_only(text)
+    parts, last = [], 0
+    for match in _FRAGMENT_USE.finditer(code):
+        parts += [text[last:match.start()], fragment(match.group("name"))]
+        last = match.end()
+    return "".join(parts) + text[last:] if parts else text
 
 
 # ---------------------------------------------------------------------------
