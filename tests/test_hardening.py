@@ -314,7 +314,7 @@ def test_unknown_file_type_points_spreadsheets_to_import_csv(run, tmp_path):
          "hint: Did you mean: attachment-theory"),
         (("gaps", "formula-program", "--credential", "formula-credentail"), "unknown credential 'formula-credentail'",
          "hint: Did you mean: formula-credential?"),
-        (("eligible", "--education", "masters"), "unknown education level 'masters'", "hint: Did you mean: master"),
+        (("eligible", "--education", "mastrs"), "unknown education level 'mastrs'", "hint: Did you mean: master"),
         (("eligible", "--education", "master", "--profession", "socialworker"), "unknown profession 'socialworker'",
          "hint: Did you mean: social-worker?"),
         (("gaps", "formula-program", "--credential", "zzzz"), "unknown credential 'zzzz'",

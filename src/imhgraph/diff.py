@@ -32,12 +32,13 @@ KINDS: tuple[tuple[str, URIRef], ...] = (
     ("organization", IMH.Organization),
     ("profession", IMH.Profession),
     ("education level", IMH.EducationLevel),
+    ("entry route", IMH.EntryRoute),
     ("topic", IMH.Topic),
     ("topic", SKOS.Concept),
     ("scheme", SKOS.ConceptScheme),
 )
 _KIND_ORDER = ["organization", "program", "course", "credential", "topic", "scheme", "profession",
-               "education level", "resource", "statement"]
+               "education level", "entry route", "resource", "statement"]
 
 #: property → the name a program director uses for it.
 PROPERTY_NAMES: dict[URIRef, str] = {
@@ -62,6 +63,17 @@ PROPERTY_NAMES: dict[URIRef, str] = {
     IMH.requiresExam: "exam",
     IMH.requiresTopic: "required topic",
     IMH.admitsProfession: "admitted profession",
+    IMH.audienceProfession: "trainee profession (description)",
+    IMH.entryRoute: "entry route",
+    IMH.includesCriteriaOf: "includes the criteria of",
+    IMH.minYearsProvidingSupervision: "years providing reflective supervision",
+    IMH.minYearsPolicyLeadership: "years of policy leadership",
+    IMH.minYearsTeachingResearch: "years of teaching or research",
+    IMH.minYearsInternship: "years of graduate internship",
+    IMH.minFamiliesServed: "families served",
+    IMH.requiresEnrolmentAt: "enrolment at",
+    IMH.otherRequirement: "other requirement",
+    IMH.applicationStep: "application step",
     IMH.level: "level",
     IMH.track: "track",
     IMH.code: "code",

@@ -1,43 +1,52 @@
-"""Who may apply: the credentials and programs whose entry requirements a person meets,
-what is missing for the others, and the next step up each credential ladder.
+"""Who may apply: the credentials and programs whose entry requirements a person meets, and
+what is missing or unknown for the others. Never over-claims: a credential or program is
+*eligible* only when every requirement is known and met.
 
 Requirements come from the data (``queries/internal/eligible-requirements.rq``):
 
-==================  ===========================================  ==================
-requirement         properties                                   checked on
-==================  ===========================================  ==================
-education           ``imh:requiresEducation`` (levels compared   credentials,
-                    by ``imh:rank``; several levels: the lowest  programs
-                    suffices), ``imh:alternativeMinYearsExperience``
-                    (years of paid work that may replace it)
-experience          ``imh:minYearsExperience``                   credentials, programs
-training            ``imh:minTrainingHours``                     credentials
-supervision         ``imh:minReflectiveSupervisionHours``        credentials
-profession          ``imh:admitsProfession`` (a narrower         programs
-                    profession of an admitted one is admitted)
-==================  ===========================================  ==================
+=========================  ===============================================  ==========================
+requirement                property                                         the person states it with
+=========================  ===============================================  ==========================
+education                  ``imh:requiresEducation`` (by ``imh:rank``;      ``--education`` (``none``
+                           several levels: the lowest suffices)             for no degree)
+experience                 ``imh:minYearsExperience``                       ``--years``
+providing supervision      ``imh:minYearsProvidingSupervision``             ``--years-providing-supervision``
+policy leadership          ``imh:minYearsPolicyLeadership``                 ``--years-policy-leadership``
+teaching or research       ``imh:minYearsTeachingResearch``                 ``--years-teaching-research``
+graduate internship        ``imh:minYearsInternship``                       ``--internship-years``
+families served            ``imh:minFamiliesServed``                        ``--families-served``
+training                   ``imh:minTrainingHours``                         ``--training-hours``
+reflective supervision     ``imh:minReflectiveSupervisionHours``            ``--supervision-hours``
+enrolment                  ``imh:requiresEnrolmentAt``                      ``--enrolled-at``
+profession (a rule)        ``imh:admitsProfession`` (narrower professions   ``--profession``
+                           of an admitted one are admitted)
+criteria of another        ``imh:includesCriteriaOf`` (every requirement    (the other's options)
+credential                 of the other credential)
+other                      ``imh:otherRequirement`` (words only: always
+                           unknown)
+=========================  ===============================================  ==========================
 
-Each check is ``met``, ``not_met`` (with exactly what is missing, e.g. "needs 12 more hours
-of reflective supervision") or ``unknown``. A requirement is unknown when the data does not
-state it (the data writes 0 where a source says "none") or when the person did not give the
-fact it needs; unknown is never counted as met. One reading is built in: a credential that
-states ``imh:alternativeMinYearsExperience`` but no ``imh:minYearsExperience`` has no
-separate experience requirement (its years are the alternative to the education).
+**Entry routes** (``imh:entryRoute``, CTDL's alternative ConditionProfiles): the requirements on
+a route together suffice, and any one route does. Requirements stated on the resource itself
+hold on every route. The older shorthand ``imh:alternativeMinYearsExperience`` is read as two
+routes: the education, or that many years of paid work.
 
-A credential or program is ``eligible`` when every check is met, ``not_yet`` when one is not
-met, else ``unknown``. ``imh:requiresExam`` is reported beside it: an exam comes after
-applying, so it does not change the status.
+Each check is ``met``, ``not_met`` (with exactly what is missing) or ``unknown`` (the data does not
+state it, or the person did not give the fact it needs). ``imh:audienceProfession`` is a
+description of who trains there: shown, never a requirement. Application steps
+(``imh:applicationStep``: reference ratings, code of ethics, membership, fee; and the exam,
+``imh:requiresExam``) are listed as what the application will ask, never as unmet requirements.
 
-Ladders: credentials with an ``imh:level``, grouped by awarding organization
-(``imh:awardedBy``); credentials at the same level (tracks) are alternatives. The next step
-is the lowest level above the highest level the person is eligible for.
+No ladder is inferred from ``imh:level`` (the MI-AIMH categories are "not hierarchical"):
+credentials stand side by side. The only next step reported is a progression a source defines
+(``imh:includesCriteriaOf``: IMHM-C requires the IMHS criteria).
 """
 
 from __future__ import annotations
 
 import math
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,57 +57,116 @@ from .stores import Backend
 
 STATUSES: tuple[str, ...] = ("eligible", "not_yet", "unknown")
 _STATUS_WORDS = {"eligible": "eligible", "unknown": "unknown", "not_yet": "not yet"}
-_CHECK_WORDS = {"met": "met", "not_met": "not met", "unknown": "unknown"}
+#: what ``--education none`` means.
+NO_EDUCATION = "none"
+_NO_EDUCATION_NAMES = {"none", "no degree", "no-degree", "no formal education", "nothing"}
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A requirement measured by a number that the person states with an option."""
+
+    prop: str
+    key: str
+    requirement: str
+    unit: str
+    units: str
+    what: str
+    option: str
+
+
+AMOUNTS: tuple[Amount, ...] = (
+    Amount("minYearsExperience", "years", "experience", "year", "years", "of experience", "--years"),
+    Amount(
+        "minYearsProvidingSupervision", "years_providing_supervision", "providing supervision", "year", "years",
+        "providing reflective supervision/consultation", "--years-providing-supervision",
+    ),
+    Amount(
+        "minYearsPolicyLeadership", "years_policy_leadership", "policy leadership", "year", "years",
+        "of policy or program-administration leadership", "--years-policy-leadership",
+    ),
+    Amount(
+        "minYearsTeachingResearch", "years_teaching_research", "teaching or research", "year", "years",
+        "of university teaching or published research", "--years-teaching-research",
+    ),
+    Amount(
+        "minYearsInternship", "internship_years", "graduate internship", "year", "years",
+        "of supervised graduate internship", "--internship-years",
+    ),
+    Amount("minFamiliesServed", "families_served", "families served", "family", "families", "served", "--families-served"),
+    Amount("minTrainingHours", "training_hours", "training", "hour", "hours", "of training", "--training-hours"),
+    Amount(
+        "minReflectiveSupervisionHours", "supervision_hours", "supervision", "hour", "hours",
+        "of reflective supervision", "--supervision-hours",
+    ),
+)
+_AMOUNT_BY_PROP = {a.prop: a for a in AMOUNTS}
+#: requirement kinds that count as "experience is stated" (so no "not recorded" check is added).
+_EXPERIENCE_PROPS = (
+    "minYearsExperience", "minYearsProvidingSupervision", "minYearsPolicyLeadership",
+    "minYearsTeachingResearch", "minYearsInternship",
+)
 
 _PROPS = {
     str(IMH[name]): name
     for name in (
         "requiresEducation",
-        "minYearsExperience",
         "alternativeMinYearsExperience",
-        "minTrainingHours",
-        "minReflectiveSupervisionHours",
         "requiresExam",
         "admitsProfession",
+        "audienceProfession",
         "level",
         "track",
         "awardedBy",
+        "entryRoute",
+        "includesCriteriaOf",
+        "otherRequirement",
+        "applicationStep",
+        "requiresEnrolmentAt",
+        "code",
+        *(a.prop for a in AMOUNTS),
     )
 }
+#: application steps in the order the text lists them.
+_STEP_ORDER = ("ReferenceRatings", "CodeOfEthics", "AssociationMembership", "ApplicationFee", "ExamStep")
 
 
 @dataclass(frozen=True)
 class Person:
     """What the person told us; None where they did not say."""
 
-    education: str
+    #: the education level's IRI, or None for ``--education none``.
+    education: str | None
     education_label: str
-    years: float | None = None
-    training_hours: float | None = None
-    supervision_hours: float | None = None
+    amounts: Mapping[str, float | None] = field(default_factory=dict)
     profession: str | None = None
     profession_label: str | None = None
+    enrolled_at: str | None = None
+    enrolled_label: str | None = None
+
+    def amount(self, key: str) -> float | None:
+        """The number the person gave for *key* (``years``, ``training_hours`` …), or None."""
+        return self.amounts.get(key)
 
     def describe(self) -> str:
-        """One line, for the top of the report."""
-        parts = [
-            self.education_label,
-            _given(self.years, "year", "of experience", "--years"),
-            _given(self.training_hours, "hour", "of training", "--training-hours"),
-            _given(self.supervision_hours, "hour", "of reflective supervision", "--supervision-hours"),
-            f"profession: {self.profession_label}" if self.profession else "profession not given",
-        ]
+        """One line, for the top of the text."""
+        parts = [self.education_label]
+        parts += [f"{_qty(self.amounts[a.key], a.unit, a.units)} {a.what}" for a in AMOUNTS if self.amounts.get(a.key) is not None]
+        parts.append(f"profession: {self.profession_label}" if self.profession else "profession not given")
+        if self.enrolled_at:
+            parts.append(f"enrolled at {self.enrolled_label}")
+        missing = [a.option for a in AMOUNTS if self.amounts.get(a.key) is None]
+        if missing:
+            parts.append("not given: " + ", ".join(missing))
         return "; ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
         """Stable keys, IDs as short IDs."""
-        return {
-            "education": short_id(self.education),
-            "years": self.years,
-            "training_hours": self.training_hours,
-            "supervision_hours": self.supervision_hours,
-            "profession": short_id(self.profession) if self.profession else None,
-        }
+        out: dict[str, Any] = {"education": short_id(self.education) if self.education else NO_EDUCATION}
+        out.update({a.key: self.amounts.get(a.key) for a in AMOUNTS})
+        out["profession"] = short_id(self.profession) if self.profession else None
+        out["enrolled_at"] = short_id(self.enrolled_at) if self.enrolled_at else None
+        return out
 
 
 @dataclass(frozen=True)
@@ -106,12 +174,37 @@ class Check:
     """One requirement against one person."""
 
     requirement: str
-    #: the requirement in words ("Master's degree", "30 hours"), or "not recorded".
+    #: the requirement in words ("Master's degree", "30 hours of training"), or "not recorded".
     required: str
     #: ``met``, ``not_met`` or ``unknown``.
     status: str
     #: what is missing or why it is unknown; a note (or empty) when met.
     message: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"requirement": self.requirement, "required": self.required, "status": self.status, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One entry route (alternative) against the person."""
+
+    iri: str
+    label: str
+    checks: tuple[Check, ...]
+
+    @property
+    def status(self) -> str:
+        """``met`` when every check is, ``not_met`` when one is not, else ``unknown``."""
+        return _all_of(c.status for c in self.checks)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": short_id(self.iri) if self.iri else None,
+            "label": self.label,
+            "status": self.status,
+            "requirements": [c.to_json() for c in self.checks],
+        }
 
 
 @dataclass(frozen=True)
@@ -122,20 +215,23 @@ class Assessment:
     kind: str
     label: str
     checks: tuple[Check, ...]
+    routes: tuple[Route, ...] = ()
+    #: what the application will ask (reference ratings, fee, exam …), in words.
+    steps: tuple[str, ...] = ()
     exam: bool | None = None
     level: int | None = None
     track: str | None = None
+    code: str | None = None
     awarded_by: tuple[str, ...] = ()
+    #: credentials whose criteria this one includes (a progression a source defines).
+    includes: tuple[str, ...] = ()
+    #: professions named by a description of the trainees (never a requirement).
+    audience: tuple[str, ...] = ()
 
     @property
     def status(self) -> str:
         """``not_yet`` if a check is not met, else ``unknown`` if one is unknown, else ``eligible``."""
-        states = {c.status for c in self.checks}
-        if "not_met" in states:
-            return "not_yet"
-        if "unknown" in states:
-            return "unknown"
-        return "eligible"
+        return {"met": "eligible", "not_met": "not_yet", "unknown": "unknown"}[_all_of(c.status for c in self.checks)]
 
     @property
     def recorded(self) -> bool:
@@ -152,57 +248,48 @@ class Assessment:
             c.message for c in self.checks if c.status == "unknown"
         ]
 
+    @property
+    def requires(self) -> str:
+        """Every recorded requirement in words, as one line."""
+        words = [c.required for c in self.checks if c.required != "not recorded" and c.requirement != "route"]
+        if self.routes:
+            words.append(f"one of {len(self.routes)} routes")
+        return "; ".join(words)
+
     def to_json(self) -> dict[str, Any]:
-        """Stable keys; ``exam``, ``level``, ``track``, ``awarded_by`` only for credentials."""
+        """Stable keys; ``exam``, ``level``, ``track``, ``awarded_by`` … only for credentials."""
         out: dict[str, Any] = {
             "id": short_id(self.iri),
             "label": self.label,
             "status": self.status,
             "missing": self.missing,
-            "requirements": [
-                {"requirement": c.requirement, "required": c.required, "status": c.status, "message": c.message}
-                for c in self.checks
-            ],
+            "requirements": [c.to_json() for c in self.checks],
+            "routes": [r.to_json() for r in self.routes],
+            "application_steps": list(self.steps),
         }
         if self.kind == "credential":
             out.update(
+                code=self.code,
                 exam=self.exam,
                 level=self.level,
                 track=short_id(self.track) if self.track else None,
                 awarded_by=[short_id(o) for o in self.awarded_by],
+                includes_criteria_of=[short_id(c) for c in self.includes],
             )
+        else:
+            out["audience"] = list(self.audience)
         return out
 
 
 @dataclass(frozen=True)
-class Ladder:
-    """One awarding organization's ladder: where the person stands and the next step."""
+class Progression:
+    """A next step a source defines: *then* requires the criteria of *first*, plus its own."""
 
-    organization: str
-    label: str
-    reached_level: int | None
-    reached: tuple[str, ...]
-    next_level: int | None
-    next: tuple[str, ...]
-    #: the other credentials (tracks) at the reached level, not (yet) reached.
-    other_tracks: tuple[str, ...] = ()
+    first: str
+    then: str
 
     def to_json(self) -> dict[str, Any]:
-        """Stable keys, credential IDs as short IDs."""
-        return {
-            "organization": short_id(self.organization),
-            "label": self.label,
-            "reached": None
-            if self.reached_level is None
-            else {
-                "level": self.reached_level,
-                "credentials": [short_id(c) for c in self.reached],
-                "other_tracks": [short_id(c) for c in self.other_tracks],
-            },
-            "next": None
-            if self.next_level is None
-            else {"level": self.next_level, "credentials": [short_id(c) for c in self.next]},
-        }
+        return {"from": short_id(self.first), "to": short_id(self.then)}
 
 
 @dataclass(frozen=True)
@@ -212,7 +299,7 @@ class Eligibility:
     person: Person
     credentials: tuple[Assessment, ...]
     programs: tuple[Assessment, ...]
-    ladders: tuple[Ladder, ...]
+    progressions: tuple[Progression, ...]
     _by_iri: dict[str, Assessment] = field(default_factory=dict, compare=False, repr=False)
 
     def assessment(self, iri: str) -> Assessment:
@@ -222,12 +309,12 @@ class Eligibility:
         return self._by_iri[str(iri)]
 
     def to_json(self) -> dict[str, Any]:
-        """``{"person", "credentials", "programs", "ladders"}``."""
+        """``{"person", "credentials", "programs", "progressions"}``."""
         return {
             "person": self.person.to_json(),
             "credentials": [a.to_json() for a in self.credentials],
             "programs": [a.to_json() for a in self.programs],
-            "ladders": [lad.to_json() for lad in self.ladders],
+            "progressions": [p.to_json() for p in self.progressions],
         }
 
     def table(self) -> Table:
@@ -239,25 +326,33 @@ class Eligibility:
         return Table(["kind", "id", "label", "status", "missing"], rows)
 
     def text(self) -> str:
-        """Sections for a person: credentials, programs, next steps up each ladder."""
+        """Credentials side by side (no ladder), programs, then the next steps sources define."""
         lines = [f"You: {self.person.describe()}", ""]
         for title, items in (("Credentials", self.credentials), ("Programs", self.programs)):
             counts = {s: sum(a.status == s for a in items) for s in STATUSES}
             lines.append(
                 f"{title}: {counts['eligible']} eligible, {counts['not_yet']} not yet, {counts['unknown']} unknown"
             )
+            if title == "Credentials" and any(a.level is not None for a in items):
+                lines.append("  (each on its own requirements: a level number is the body's name for a category, not a ladder)")
             if not items:
                 lines.append("  (none in the data)")
             silent = [a for a in items if not a.recorded]
             shown = [a for a in items if a.recorded]
             id_w = max((len(short_id(a.iri)) for a in shown), default=0)
+            pad = " " * (14 + id_w)
             for a in shown:
-                extra = ""
-                if a.kind == "credential" and a.exam:
-                    extra = " (then an exam)"
-                lines.append(f"  {_STATUS_WORDS[a.status]:<8}  {short_id(a.iri).ljust(id_w)}  {a.label}{extra}")
+                name = a.label + (f" ({a.code})" if a.code else "")
+                lines.append(f"  {_STATUS_WORDS[a.status]:<8}  {short_id(a.iri).ljust(id_w)}  {name}")
+                lines.append(f"{pad}requires: {a.requires}")
+                for route in a.routes:
+                    lines.append(f"{pad}route {_ROUTE_WORDS[route.status]}: {route.label}")
                 for message in a.missing:
-                    lines.append(f"  {'':<8}  {'':<{id_w}}    - {message}")
+                    lines.append(f"{pad}- {message}")
+                if a.audience:
+                    lines.append(f"{pad}trainees described as (not a rule): {', '.join(a.audience)}")
+                if a.steps:
+                    lines.append(f"{pad}the application will ask: {'; '.join(a.steps)}")
             if silent:
                 import textwrap
 
@@ -269,32 +364,22 @@ class Eligibility:
                     break_on_hyphens=False,
                 )
             lines.append("")
-        lines.append("Next steps up each credential ladder:")
-        if not self.ladders:
-            lines.append("  (no credential in the data has a level)")
-        for ladder in self.ladders:
-            head = f"  {short_id(ladder.organization)} ({ladder.label}): "
-            head += (
-                f"eligible up to level {ladder.reached_level} ({', '.join(short_id(c) for c in ladder.reached)})"
-                if ladder.reached_level is not None
-                else "not yet eligible for any level"
+        lines.append("Next steps that a source defines:")
+        if not self.progressions:
+            lines.append("  (none in the data)")
+        for step in self.progressions:
+            first, then = self.assessment(step.first), self.assessment(step.then)
+            lines.append(
+                f"  {short_id(then.iri)} requires the {first.code or short_id(first.iri)} criteria plus its own: "
+                f"you are {_STATUS_WORDS[first.status]} for {short_id(first.iri)}, "
+                f"{_STATUS_WORDS[then.status]} for {short_id(then.iri)}"
             )
-            lines.append(head)
-            for iri in ladder.other_tracks:
-                a = self.assessment(iri)
-                lines.append(f"    other track at level {ladder.reached_level}: {short_id(iri)} ({_STATUS_WORDS[a.status]})")
-            if ladder.next_level is None:
-                lines.append("    top of the ladder reached")
-                continue
-            alternatives = " or ".join(short_id(c) for c in ladder.next)
-            lines.append(f"    next, level {ladder.next_level}: {alternatives}")
-            for iri in ladder.next:
-                a = self.assessment(iri)
-                for message in a.missing:
-                    lines.append(f"      {short_id(iri)}: {message}")
-                if not a.missing:
-                    lines.append(f"      {short_id(iri)}: all entry requirements met")
+            for message in then.missing:
+                lines.append(f"    {short_id(then.iri)}: {message}")
         return "\n".join(lines) + "\n"
+
+
+_ROUTE_WORDS = {"met": "met", "not_met": "not met", "unknown": "unknown"}
 
 
 # ---------------------------------------------------------------------------
@@ -302,52 +387,287 @@ class Eligibility:
 # ---------------------------------------------------------------------------
 
 
+def resolve_education(backend: Backend, given: str) -> str | None:
+    """The IRI of the education level *given* names (IDs, labels, common names such as
+    "masters" or "MSW"), or None for ``none`` (no degree or credential).
+
+    :raises UnknownIdError: nothing matches.
+    """
+    if " ".join(given.strip().casefold().split()) in _NO_EDUCATION_NAMES:
+        return None
+    return str(resolve(backend, "education", given))
+
+
 def eligible(
     backend: Backend,
     education: str,
     *,
-    years: float | None = None,
-    training_hours: float | None = None,
-    supervision_hours: float | None = None,
     profession: str | None = None,
+    enrolled_at: str | None = None,
+    **amounts: float | None,
 ) -> Eligibility:
-    """Assess every credential and program for a person with this *education* level (an ID
-    as users type it) and, where given, years of experience, training and reflective
-    supervision hours and profession.
+    """Assess every credential and program for a person with this *education* (as users type
+    it; ``none`` for no degree), the amounts they state (keyword arguments named after
+    :data:`AMOUNTS` keys: ``years``, ``training_hours``, ``supervision_hours``,
+    ``years_providing_supervision`` …), their *profession* and the organization whose graduate
+    program they are enrolled in (*enrolled_at*).
 
-    :raises UnknownIdError: *education* or *profession* names nothing of its kind.
+    :raises UnknownIdError: *education*, *profession* or *enrolled_at* names nothing of its kind.
+    :raises TypeError: an amount keyword that is not a requirement kind.
     """
-    level = str(resolve(backend, "education", education))
+    unknown_keys = set(amounts) - {a.key for a in AMOUNTS}
+    if unknown_keys:
+        raise TypeError(f"unknown amounts: {sorted(unknown_keys)}")
+    level = resolve_education(backend, education)
     prof = str(resolve(backend, "profession", profession)) if profession else None
+    org = str(resolve(backend, "org", enrolled_at)) if enrolled_at else None
     person = Person(
         level,
-        label_of(backend, level),
-        years,
-        training_hours,
-        supervision_hours,
+        label_of(backend, level) if level else "no degree or credential",
+        {a.key: amounts.get(a.key) for a in AMOUNTS},
         prof,
         label_of(backend, prof) if prof else None,
+        org,
+        label_of(backend, org) if org else None,
     )
-    facts = _requirements(backend)
-    ranks = _ranks(backend)
-    broader = _broader(backend)
-
-    credentials = [
-        _assess(backend, str(iri), "credential", label, facts.get(str(iri), {}), person, ranks, broader)
-        for iri, label in members(backend, "credential").items()
-    ]
-    programs = [
-        _assess(backend, str(iri), "program", label, facts.get(str(iri), {}), person, ranks, broader)
-        for iri, label in members(backend, "program").items()
-    ]
+    ctx = _Context(backend, person, _requirements(backend), _ranks(backend), _broader(backend))
+    credentials = [ctx.assess(str(iri), "credential", label) for iri, label in members(backend, "credential").items()]
+    programs = [ctx.assess(str(iri), "program", label) for iri, label in members(backend, "program").items()]
     order = {s: i for i, s in enumerate(STATUSES)}
-    credentials.sort(key=lambda a: (order[a.status], short_id(a.iri)))
+    # Credentials side by side: by awarding body, then the body's own numbering, then ID.
+    credentials.sort(
+        key=lambda a: (
+            short_id(a.awarded_by[0]) if a.awarded_by else "~",
+            a.level if a.level is not None else math.inf,
+            short_id(a.iri),
+        )
+    )
     programs.sort(key=lambda a: (order[a.status], short_id(a.iri)))
-    return Eligibility(person, tuple(credentials), tuple(programs), _ladders(backend, credentials))
+    known = {a.iri for a in credentials}
+    progressions = tuple(
+        sorted(
+            (Progression(first, a.iri) for a in credentials for first in a.includes if first in known),
+            key=lambda p: (short_id(p.first), short_id(p.then)),
+        )
+    )
+    return Eligibility(person, tuple(credentials), tuple(programs), progressions)
 
 
-def _requirements(backend: Backend) -> dict[str, dict[str, list[tuple[Any, Any]]]]:
-    found: dict[str, dict[str, list[tuple[Any, Any]]]] = {}
+Facts = dict[str, list[tuple[Any, Any]]]
+
+
+@dataclass
+class _Context:
+    backend: Backend
+    person: Person
+    facts: dict[str, Facts]
+    ranks: dict[str, float | None]
+    broader: dict[str, set[str]]
+
+    def assess(self, iri: str, kind: str, label: str, depth: int = 0) -> Assessment:
+        facts = self.facts.get(iri, {})
+        route_facts = [(str(r), self.facts.get(str(r), {})) for r, _ in facts.get("entryRoute", [])]
+        direct = dict(facts)
+        alt = _strictest(facts.get("alternativeMinYearsExperience"))
+        if alt is not None and not route_facts and facts.get("requiresEducation"):
+            # the older shorthand: the education, or that many years of paid work instead
+            route_facts = [
+                ("", {"requiresEducation": direct.pop("requiresEducation")}),
+                ("#instead", {"minYearsExperience": [(alt, None)]}),
+            ]
+        stated = set(direct) | {p for _, f in route_facts for p in f}
+        includes = sorted({str(v) for v, _ in facts.get("includesCriteriaOf", [])}, key=short_id)
+
+        checks: list[Check] = []
+        if "requiresEducation" in direct:
+            checks.append(self.education(direct["requiresEducation"]))
+        elif "requiresEducation" not in stated and not includes:
+            checks.append(Check("education", "not recorded", "unknown", "the data does not record the education required"))
+        if not (stated & set(_EXPERIENCE_PROPS)) and not includes and alt is None:
+            checks.append(
+                Check("experience", "not recorded", "unknown", "the data does not record the years of experience required")
+            )
+        for amount in AMOUNTS:
+            if amount.prop in direct:
+                checks.append(self.amount(amount, _strictest(direct[amount.prop])))
+            elif kind == "credential" and amount.key in ("training_hours", "supervision_hours") and not includes:
+                checks.append(
+                    Check(amount.requirement, "not recorded", "unknown",
+                          f"the data does not record the {amount.units} {amount.what} required")
+                )
+        for org, _ in direct.get("requiresEnrolmentAt", []):
+            checks.append(self.enrolment(str(org)))
+        if kind == "program":
+            checks.append(self.profession(sorted({str(v) for v, _ in facts.get("admitsProfession", [])}, key=short_id)))
+        for text in sorted(str(v) for v, _ in direct.get("otherRequirement", [])):
+            checks.append(
+                Check("other", text, "unknown", f"{text}: the source states it without a measure, so imhgraph cannot check it")
+            )
+        for other in includes:
+            checks.append(self.criteria(other, depth))
+        routes: tuple[Route, ...] = ()
+        if route_facts:
+            routes = tuple(sorted((self.route(r, f) for r, f in route_facts), key=lambda r: (r.label, r.iri)))
+            checks.append(_any_route(routes))
+
+        exams = [str(v).lower() in ("true", "1") for v, _ in facts.get("requiresExam", [])]
+        steps = sorted({str(v) for v, _ in facts.get("applicationStep", [])}, key=_step_key)
+        step_words = [label_of(self.backend, s) for s in steps]
+        if any(exams):
+            step_words.append("an exam")
+        levels = [int(n) for n in (_number(v) for v, _ in facts.get("level", [])) if n is not None]
+        tracks = sorted(str(v) for v, _ in facts.get("track", []))
+        codes = sorted(str(v) for v, _ in facts.get("code", []))
+        return Assessment(
+            iri,
+            kind,
+            label,
+            tuple(checks),
+            routes=routes,
+            steps=tuple(step_words),
+            exam=any(exams) if exams else None,
+            level=min(levels) if levels else None,
+            track=tracks[0] if tracks else None,
+            code=codes[0] if codes else None,
+            awarded_by=tuple(sorted({str(v) for v, _ in facts.get("awardedBy", [])}, key=short_id)),
+            includes=tuple(includes),
+            audience=tuple(
+                sorted(label_of(self.backend, str(v)) for v, _ in facts.get("audienceProfession", []))
+            ),
+        )
+
+    def route(self, iri: str, facts: Facts) -> Route:
+        checks: list[Check] = []
+        if "requiresEducation" in facts:
+            checks.append(self.education(facts["requiresEducation"]))
+        for amount in AMOUNTS:
+            if amount.prop in facts:
+                checks.append(self.amount(amount, _strictest(facts[amount.prop])))
+        for org, _ in facts.get("requiresEnrolmentAt", []):
+            checks.append(self.enrolment(str(org)))
+        for text in sorted(str(v) for v, _ in facts.get("otherRequirement", [])):
+            checks.append(Check("other", text, "unknown", f"{text}: stated without a measure, cannot be checked"))
+        if not checks:
+            checks.append(Check("route", "not recorded", "unknown", "the data records no requirement on this route"))
+        if iri.startswith("#"):  # a route read from the older shorthand
+            years = _strictest(facts["minYearsExperience"]) or 0.0
+            iri, label = "", f"{_qty(years, 'year', 'years')} of paid work instead of the education"
+        else:
+            label = label_of(self.backend, iri) if iri else "; ".join(c.required for c in checks)
+        return Route(iri, label, tuple(checks))
+
+    def education(self, levels: list[tuple[Any, Any]]) -> Check:
+        ranked = [(_number(rank), str(level)) for level, rank in levels if _number(rank) is not None]
+        if not ranked:
+            return Check("education", "level without a rank", "unknown", "the required education level has no rank")
+        rank, level = min(ranked)
+        label = label_of(self.backend, level)
+        person = self.person
+        mine = 0.0 if person.education is None else self.ranks.get(person.education)
+        if mine is None:
+            return Check("education", label, "unknown", f"{person.education_label} has no rank to compare with {label}")
+        if mine >= rank:
+            return Check("education", label, "met")
+        return Check("education", label, "not_met", f"needs at least {label} (has {person.education_label})")
+
+    def amount(self, amount: Amount, needed: float | None) -> Check:
+        if needed is None:
+            return Check(amount.requirement, "not recorded", "unknown",
+                         f"the data does not record the {amount.units} {amount.what} required")
+        required = f"{_qty(needed, amount.unit, amount.units)} {amount.what}"
+        if needed <= 0:
+            return Check(amount.requirement, f"no {amount.units} {amount.what}" if needed == 0 else required, "met")
+        have = self.person.amount(amount.key)
+        if have is None:
+            return Check(amount.requirement, required, "unknown", f"needs {required}: give {amount.option}")
+        if have >= needed:
+            return Check(amount.requirement, required, "met")
+        more = _qty(needed - have, "more " + amount.unit, "more " + amount.units)
+        return Check(amount.requirement, required, "not_met", f"needs {more} {amount.what}")
+
+    def enrolment(self, org: str) -> Check:
+        name = label_of(self.backend, org)
+        required = f"current enrolment in a graduate program of {name}"
+        if self.person.enrolled_at is None:
+            return Check("enrolment", required, "unknown", f"needs {required}: give --enrolled-at if you are enrolled")
+        if self.person.enrolled_at == org:
+            return Check("enrolment", required, "met")
+        return Check("enrolment", required, "not_met", f"needs {required} (you gave {self.person.enrolled_label})")
+
+    def profession(self, admitted: list[str]) -> Check:
+        if not admitted:
+            return Check("profession", "not recorded", "unknown", "the data does not record which professions it admits")
+        names = ", ".join(label_of(self.backend, p) for p in admitted)
+        required = f"one of: {names} (or a narrower profession)"
+        person = self.person
+        if person.profession is None:
+            return Check("profession", required, "unknown", f"admits {names}: give --profession")
+        mine = {person.profession} | _ancestors(person.profession, self.broader)
+        if mine & set(admitted):
+            return Check("profession", required, "met")
+        # a broader profession, some of whose members are admitted (a social worker may be a
+        # licensed clinical social worker): unknown, with the narrower professions named
+        narrower = sorted(
+            (
+                child for child, parents in self.broader.items()
+                if person.profession in _ancestors(child, self.broader)
+                and ({child} | _ancestors(child, self.broader)) & set(admitted)
+            ),
+            key=short_id,
+        )
+        if narrower:
+            kinds = ", ".join(label_of(self.backend, c) for c in narrower)
+            return Check(
+                "profession",
+                required,
+                "unknown",
+                f"admits {names}; a {person.profession_label} may be one ({kinds}): give --profession "
+                f"{', '.join(short_id(c) for c in narrower)} if that is you",
+            )
+        return Check("profession", required, "not_met", f"admits only {names} (not {person.profession_label})")
+
+    def criteria(self, other: str, depth: int) -> Check:
+        label = label_of(self.backend, other)
+        if depth > 4:
+            return Check("criteria", f"the criteria of {label}", "unknown", f"the criteria of {label} nest too deeply to check")
+        inner = self.assess(other, "credential", label, depth + 1)
+        code = inner.code or short_id(other)
+        status = {"eligible": "met", "not_yet": "not_met", "unknown": "unknown"}[inner.status]
+        message = "" if status == "met" else f"{code} criteria: " + "; ".join(inner.missing)
+        return Check("criteria", f"the {code} criteria", status, message)
+
+
+def _any_route(routes: tuple[Route, ...]) -> Check:
+    """Alternatives: met if one route is, not met if none can be, else unknown."""
+    required = "one of: " + " | ".join(r.label for r in routes)
+    met = [r for r in routes if r.status == "met"]
+    if met:
+        return Check("route", required, "met", f"met by: {met[0].label}")
+    parts = []
+    for r in routes:
+        needs = [c.message for c in r.checks if c.status != "met"]
+        parts.append(f"{r.label} ({'; '.join(needs)})")
+    if all(r.status == "not_met" for r in routes):
+        return Check("route", required, "not_met", "no route met: " + " or ".join(parts))
+    return Check("route", required, "unknown", "one route still to check: " + " or ".join(parts))
+
+
+def _all_of(states: Any) -> str:
+    found = set(states)
+    if "not_met" in found:
+        return "not_met"
+    if "unknown" in found:
+        return "unknown"
+    return "met"
+
+
+def _step_key(iri: str) -> tuple[int, str]:
+    local = iri.rsplit("#", 1)[-1]
+    return (_STEP_ORDER.index(local) if local in _STEP_ORDER else len(_STEP_ORDER), iri)
+
+
+def _requirements(backend: Backend) -> dict[str, Facts]:
+    found: dict[str, Facts] = {}
     for entity, prop, value, rank in backend.select(internal_query("eligible-requirements")).rows:
         name = _PROPS.get(str(prop))
         if name is not None:
@@ -370,161 +690,6 @@ def _broader(backend: Backend) -> dict[str, set[str]]:
     for child, parent in backend.select(internal_query("coverage-broader")).rows:
         edges.setdefault(str(child), set()).add(str(parent))
     return edges
-
-
-def _assess(
-    backend: Backend,
-    iri: str,
-    kind: str,
-    label: str,
-    facts: dict[str, list[tuple[Any, Any]]],
-    person: Person,
-    ranks: dict[str, float | None],
-    broader: dict[str, set[str]],
-) -> Assessment:
-    alt = _strictest(facts.get("alternativeMinYearsExperience"))
-    checks = [_education_check(backend, facts.get("requiresEducation", []), alt, person, ranks)]
-    min_years = _strictest(facts.get("minYearsExperience"))
-    if min_years is not None or alt is None:
-        checks.append(
-            _amount_check("experience", min_years, person.years, "year", "of experience", "--years")
-        )
-    if kind == "credential":
-        checks.append(
-            _amount_check(
-                "training",
-                _strictest(facts.get("minTrainingHours")),
-                person.training_hours,
-                "hour",
-                "of training",
-                "--training-hours",
-            )
-        )
-        checks.append(
-            _amount_check(
-                "supervision",
-                _strictest(facts.get("minReflectiveSupervisionHours")),
-                person.supervision_hours,
-                "hour",
-                "of reflective supervision",
-                "--supervision-hours",
-            )
-        )
-    else:
-        admitted = sorted({str(v) for v, _ in facts.get("admitsProfession", [])}, key=short_id)
-        checks.append(_profession_check(backend, admitted, person, broader))
-    exams = [str(v).lower() in ("true", "1") for v, _ in facts.get("requiresExam", [])]
-    levels = [int(n) for n in (_number(v) for v, _ in facts.get("level", [])) if n is not None]
-    tracks = sorted(str(v) for v, _ in facts.get("track", []))
-    return Assessment(
-        iri,
-        kind,
-        label,
-        tuple(checks),
-        exam=any(exams) if exams else None,
-        level=min(levels) if levels else None,
-        track=tracks[0] if tracks else None,
-        awarded_by=tuple(sorted({str(v) for v, _ in facts.get("awardedBy", [])}, key=short_id)),
-    )
-
-
-def _education_check(
-    backend: Backend,
-    levels: list[tuple[Any, Any]],
-    alt: float | None,
-    person: Person,
-    ranks: dict[str, float | None],
-) -> Check:
-    ranked = [(_number(rank), str(level)) for level, rank in levels if _number(rank) is not None]
-    if not ranked:
-        if levels:
-            return Check("education", "level without a rank", "unknown", "the required education level has no rank")
-        return Check("education", "not recorded", "unknown", "the data does not record the education required")
-    rank, level = min(ranked)
-    label = label_of(backend, level)
-    alt_text = f", or {_qty(alt, 'year')} of paid work instead" if alt is not None else ""
-    required = label + (f" (or {_qty(alt, 'year')} of paid work)" if alt is not None else "")
-    mine = ranks.get(person.education)
-    if mine is None:
-        return Check("education", required, "unknown", f"{person.education_label} has no rank to compare with {label}")
-    if mine >= rank:
-        return Check("education", required, "met")
-    if alt is not None:
-        if person.years is None:
-            return Check(
-                "education",
-                required,
-                "unknown",
-                f"needs at least {label} (has {person.education_label}){alt_text}: give --years",
-            )
-        if person.years >= alt:
-            return Check("education", required, "met", f"met by {_qty(person.years, 'year')} of work instead")
-        return Check(
-            "education",
-            required,
-            "not_met",
-            f"needs at least {label} (has {person.education_label}), or "
-            f"{_qty(alt - person.years, 'more year')} of paid work instead",
-        )
-    return Check("education", required, "not_met", f"needs at least {label} (has {person.education_label})")
-
-
-def _amount_check(
-    requirement: str, needed: float | None, have: float | None, unit: str, what: str, option: str
-) -> Check:
-    if needed is None:
-        return Check(requirement, "not recorded", "unknown", f"the data does not record the {unit}s {what} required")
-    required = f"{_qty(needed, unit)} {what}"
-    if needed <= 0:
-        return Check(requirement, f"no {unit}s {what}" if needed == 0 else required, "met")
-    if have is None:
-        return Check(requirement, required, "unknown", f"needs {_qty(needed, unit)} {what}: give {option}")
-    if have >= needed:
-        return Check(requirement, required, "met")
-    return Check(requirement, required, "not_met", f"needs {_qty(needed - have, 'more ' + unit)} {what}")
-
-
-def _profession_check(backend: Backend, admitted: list[str], person: Person, broader: dict[str, set[str]]) -> Check:
-    if not admitted:
-        return Check("profession", "not recorded", "unknown", "the data does not record which professions it admits")
-    names = ", ".join(label_of(backend, p) for p in admitted)
-    required = f"one of: {names}"
-    if person.profession is None:
-        return Check("profession", required, "unknown", f"admits {names}: give --profession")
-    mine = {person.profession} | _ancestors(person.profession, broader)
-    if mine & set(admitted):
-        return Check("profession", required, "met")
-    return Check("profession", required, "not_met", f"admits only {names} (not {person.profession_label})")
-
-
-def _ladders(backend: Backend, credentials: Iterable[Assessment]) -> tuple[Ladder, ...]:
-    by_org: dict[str, list[Assessment]] = {}
-    for a in credentials:
-        if a.level is None:
-            continue
-        for org in a.awarded_by:
-            by_org.setdefault(org, []).append(a)
-    ladders = []
-    for org in sorted(by_org, key=short_id):
-        rungs = by_org[org]
-        reached_level = max((a.level for a in rungs if a.status == "eligible" and a.level is not None), default=None)
-        above = [a.level for a in rungs if a.level is not None and (reached_level is None or a.level > reached_level)]
-        next_level = min(above, default=None)
-
-        def at(level: int | None) -> tuple[str, ...]:
-            if level is None:
-                return ()
-            chosen = [a.iri for a in rungs if a.level == level and (level != reached_level or a.status == "eligible")]
-            return tuple(sorted(chosen, key=short_id))
-
-        reached = at(reached_level)
-        others = tuple(
-            sorted((a.iri for a in rungs if a.level == reached_level and a.iri not in reached), key=short_id)
-        ) if reached_level is not None else ()
-        ladders.append(
-            Ladder(org, label_of(backend, org), reached_level, reached, next_level, at(next_level), others)
-        )
-    return tuple(ladders)
 
 
 def _ancestors(node: str, broader: dict[str, set[str]]) -> set[str]:
@@ -555,11 +720,6 @@ def _strictest(values: list[tuple[Any, Any]] | None) -> float | None:
     return max(numbers) if numbers else None
 
 
-def _qty(amount: float, unit: str) -> str:
-    return f"{cell_text(float(amount))} {unit}{'' if amount == 1 else 's'}"
+def _qty(amount: float, unit: str, units: str) -> str:
+    return f"{cell_text(float(amount))} {unit if amount == 1 else units}"
 
-
-def _given(amount: float | None, unit: str, what: str, option: str) -> str:
-    if amount is None:
-        return f"{unit}s {what} not given ({option})"
-    return f"{_qty(amount, unit)} {what}"

@@ -97,6 +97,21 @@ class UnknownIdError(ImhgraphError):
         self.kind, self.given, self.suggestions = kind, given, list(suggestions)
 
 
+class AmbiguousIdError(UnknownIdError):
+    """A name that several programs, topics, credentials … answer to (a shared synonym or code)."""
+
+    code = "IMH021"
+
+    def __init__(self, kind: str, given: str, candidates: Sequence[tuple[str, str]]) -> None:
+        plural = {"education level": "education levels", "entry route": "entry routes"}.get(kind, kind + "s")
+        ImhgraphError.__init__(
+            self,
+            f"ambiguous {kind} {given!r}: it names {len(candidates)} {plural}",
+            hint="Give one of: " + ", ".join(f"{i} ({label})" for i, label in candidates) + ".",
+        )
+        self.kind, self.given, self.suggestions = kind, given, [i for i, _ in candidates]
+
+
 class QueryError(ImhgraphError):
     """A SPARQL query that cannot run: syntax error, UPDATE, SERVICE, bad or missing parameter."""
 
@@ -140,6 +155,7 @@ ALL_ERRORS: tuple[type[ImhgraphError], ...] = (
     RdfSyntaxError,
     UnsafeInputError,
     UnknownIdError,
+    AmbiguousIdError,
     QueryError,
     UnknownQueryError,
     OutputError,

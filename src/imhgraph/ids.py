@@ -1,8 +1,10 @@
 """Turning what users type into IRIs, and IRIs back into names.
 
-Every command accepts a short ID (``erikson-imh-certificate``), a full IRI, a
-``prefix:local`` name or the exact label (case-insensitive). Unknown IDs raise
-:class:`~imhgraph.errors.UnknownIdError` with the closest matches.
+Every command accepts, case-insensitively, a short ID (``erikson-imh-certificate``), a full IRI,
+a ``prefix:local`` name, the label, or another name the data records: a synonym
+(``skos:altLabel``), a code (``IMHS``) or an alternate name. Unknown IDs raise
+:class:`~imhgraph.errors.UnknownIdError` with the closest matches; a name shared by several
+resources raises :class:`~imhgraph.errors.AmbiguousIdError` with the candidates.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from rdflib import URIRef
 
-from .errors import UnknownIdError
+from .errors import AmbiguousIdError, UnknownIdError
 from .namespaces import IMH, expand, short_id
 from .sparql.named_queries import internal_query
 from .stores import Backend
@@ -27,6 +29,7 @@ KIND_CLASSES: dict[str, URIRef] = {
     "profession": IMH.Profession,
     "education": IMH.EducationLevel,
     "course": IMH.Course,
+    "route": IMH.EntryRoute,
 }
 
 #: how each kind is named in messages.
@@ -38,6 +41,7 @@ KIND_NAMES: dict[str, str] = {
     "profession": "profession",
     "education": "education level",
     "course": "course",
+    "route": "entry route",
 }
 
 
@@ -75,9 +79,15 @@ def members(backend: Backend, kind: str) -> dict[URIRef, str]:
 
 
 def resolve(backend: Backend, kind: str, given: str) -> URIRef:
-    """The IRI of the resource of *kind* that *given* names.
+    """The IRI of the resource of *kind* that *given* names, as people type it.
 
-    :param given: short ID, full IRI, ``prefix:local`` or exact label.
+    Tried in order, case-insensitively: the short ID, the full IRI or ``prefix:local``, the
+    label (``rdfs:label``/``skos:prefLabel``), then the other names: synonyms (``skos:altLabel``),
+    codes (``imh:code``: ``IMHS``) and alternate names. Names are compared ignoring case,
+    apostrophes, dots and hyphens ("masters", "master's" and "Master's" are one name).
+
+    :param given: what the user typed.
+    :raises AmbiguousIdError: the first tier that matches names several resources.
     :raises UnknownIdError: nothing of that kind matches; carries the closest IDs.
     """
     candidates = members(backend, kind)
@@ -92,13 +102,50 @@ def resolve(backend: Backend, kind: str, given: str) -> URIRef:
     if full in by_iri:
         return by_iri[full]
     folded = text.casefold()
-    by_label = [iri for iri, label in candidates.items() if label.casefold() == folded]
-    if len(by_label) == 1:
-        return by_label[0]
-    by_local = [iri for iri in candidates if _local_name(iri) == text]
-    if len(by_local) == 1:
-        return by_local[0]
+    tiers: list[list[URIRef]] = [
+        [iri for i, iri in by_id.items() if i.casefold() == folded],
+        [iri for i, iri in by_iri.items() if i.casefold() == expand(folded).casefold() or i.casefold() == folded],
+        [iri for iri, label in candidates.items() if label.casefold() == folded],
+    ]
+    wanted = normalise_name(text)
+    names = _all_names(backend, kind)
+    tiers.append(sorted({iri for iri, name in names if name == wanted and not name.startswith("~")}, key=short_id))
+    tiers.append(sorted({iri for iri, name in names if name == "~" + wanted}, key=short_id))
+    tiers.append([iri for iri in candidates if _local_name(iri).casefold() == folded])
+    for found in tiers:
+        unique = list(dict.fromkeys(found))
+        if len(unique) == 1:
+            return unique[0]
+        if len(unique) > 1:
+            raise AmbiguousIdError(
+                KIND_NAMES[kind], given, [(short_id(iri), candidates[iri]) for iri in sorted(unique, key=short_id)]
+            )
     raise UnknownIdError(KIND_NAMES[kind], given, suggest(candidates, text))
+
+
+def normalise_name(text: str) -> str:
+    """A name as compared when resolving: case-folded, without apostrophes and dots, hyphens,
+    slashes and underscores as spaces, runs of spaces as one."""
+    folded = text.casefold()
+    for quote in ("'", "\u2019", "\u2018", "`", "."):
+        folded = folded.replace(quote, "")
+    for sep in ("-", "\u2013", "\u2014", "_", "/"):
+        folded = folded.replace(sep, " ")
+    return " ".join(folded.split())
+
+
+def _all_names(backend: Backend, kind: str) -> list[tuple[URIRef, str]]:
+    """(IRI, normalised name) for every label ("name") and other name ("~name") of *kind*."""
+    key = f"names:{kind}"
+    if key not in backend.memo:
+        found: list[tuple[URIRef, str]] = []
+        for resource, label, _pref in backend.select(internal_query("members"), {"class": KIND_CLASSES[kind]}).rows:
+            if label is not None:
+                found.append((URIRef(str(resource)), normalise_name(str(label))))
+        for resource, alias in backend.select(internal_query("aliases"), {"class": KIND_CLASSES[kind]}).rows:
+            found.append((URIRef(str(resource)), "~" + normalise_name(str(alias))))
+        backend.memo[key] = found
+    return backend.memo[key]
 
 
 def resolve_many(backend: Backend, kind: str, given: list[str] | tuple[str, ...]) -> list[URIRef]:

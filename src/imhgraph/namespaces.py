@@ -19,7 +19,7 @@ CETERMS: Final = Namespace("https://purl.org/ctdl/terms/")
 CEASN: Final = Namespace("https://purl.org/ctdlasn/terms/")
 SHAPES: Final = Namespace(BASE + "shapes#")
 
-KINDS: Final = ("org", "program", "credential", "topic", "profession", "education", "course")
+KINDS: Final = ("org", "program", "credential", "topic", "profession", "education", "course", "route")
 TOPIC_SCHEME: Final = URIRef(BASE + "topic/scheme")
 ONTOLOGY_IRI: Final = URIRef(BASE + "ontology")
 

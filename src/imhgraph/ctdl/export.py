@@ -510,6 +510,26 @@ class _Mapper:
                 )], single=True),
                 "ceterms:yearsOfExperience": _number(alternative),
             }]
+        routes = self.iris(node, IMH.entryRoute)
+        if routes:
+            # imh:entryRoute: alternatives, any one of which suffices (with the rest above).
+            out.setdefault("ceterms:alternativeCondition", []).extend(self._route(r) for r in routes)
+            out["ceterms:description"] = _language_map(
+                [Literal(description + " One of the alternative conditions (entry routes) is also required.")],
+                single=True,
+            )
+        return out
+
+    def _route(self, route: URIRef) -> dict[str, Any]:
+        """One ``imh:EntryRoute`` as an alternative ``ceterms:ConditionProfile`` (a blank node)."""
+        out: dict[str, Any] = {
+            "@type": "ceterms:ConditionProfile",
+            "ceterms:description": _language_map([Literal(self.label(route))], single=True),
+        }
+        years = [self.number(route, p) for p in (IMH.minYearsExperience, IMH.minYearsInternship)]
+        stated = [y for y in years if y is not None]
+        if stated:
+            out["ceterms:yearsOfExperience"] = _number(max(stated))
         return out
 
     def framework(self, scheme: URIRef) -> Document:
