@@ -316,7 +316,7 @@ def test_unknown_file_type_points_spreadsheets_to_import_csv(run, tmp_path):
          "hint: Did you mean: formula-credential?"),
         (("eligible", "--education", "mastrs"), "unknown education level 'mastrs'", "hint: Did you mean: master"),
         (("eligible", "--education", "master", "--profession", "socialworker"), "unknown profession 'socialworker'",
-         "hint: Did you mean: social-worker?"),
+         "hint: Did you mean: social-worker"),
         (("gaps", "formula-program", "--credential", "zzzz"), "unknown credential 'zzzz'",
          "hint: `imhgraph query list-credentials` lists them."),
         (("query", "program-topics", "--param", "program=formula-programm"), "unknown program 'formula-programm'",
