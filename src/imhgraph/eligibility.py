@@ -50,7 +50,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .ids import internal_query, label_of, members, resolve
+from .ids import label_of, members, resolve
+from .sparql.named_queries import internal_query
 from .namespaces import IMH, short_id
 from .render import Table, cell_text
 from .stores import Backend
