@@ -521,16 +521,13 @@ class _Mapper:
         return out
 
     def _route(self, route: URIRef) -> dict[str, Any]:
-        """One ``imh:EntryRoute`` as an alternative ``ceterms:ConditionProfile`` (a blank node)."""
-        out: dict[str, Any] = {
+        """One ``imh:EntryRoute`` as an alternative ``ceterms:ConditionProfile`` (a blank node),
+        described in words: its years are not always years of general experience (a graduate
+        internship), so no ``ceterms:yearsOfExperience`` is claimed for it."""
+        return {
             "@type": "ceterms:ConditionProfile",
             "ceterms:description": _language_map([Literal(self.label(route))], single=True),
         }
-        years = [self.number(route, p) for p in (IMH.minYearsExperience, IMH.minYearsInternship)]
-        stated = [y for y in years if y is not None]
-        if stated:
-            out["ceterms:yearsOfExperience"] = _number(max(stated))
-        return out
 
     def framework(self, scheme: URIRef) -> Document:
         out = self._top(scheme, "ceasn:CompetencyFramework", asn=True)
