@@ -29,6 +29,7 @@ from imhgraph.coverage import (
     rank_programs,
     select_topics,
 )
+from imhgraph.render import render
 from imhgraph.stores import backend_from_graph
 
 from .conftest import FIXTURES, ROOT
@@ -260,7 +261,7 @@ def test_gaps_each_program_and_ranking(data: CoverageData) -> None:
     ]
     from imhgraph.render import render_json
 
-    assert "".join(ranking.json_chunks()) == render_json(ranking.to_json())
+    assert "".join(render(ranking, "json")) == render_json(ranking.to_json())
     assert ranking.has_no
     empty = gaps(data, P + "alpha-certificate", "https://w3id.org/imhgraph/credential/consortium-associate")
     assert empty.topics == () and empty.share is None and not empty.has_no
@@ -668,7 +669,7 @@ def test_properties_of_cells(g: Graph) -> None:
         assert counts == {v: row.count(v) for v in CELL_VALUES}
         assert counts == count_cells(data, program, frozenset(full.topics))
     # the streamed JSON is the same matrix
-    parsed = json.loads(full.json_text())
+    parsed = json.loads("".join(render(full, "json")))
     assert len(parsed["cells"]) == len(cells)
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
 from .namespaces import short_id
-from .render import Table
+from .render import Result, Table
 
 if TYPE_CHECKING:  # pragma: no cover - only for type checkers
 
@@ -229,6 +229,21 @@ class Similarity:
         return [p.to_json() for p in self.pairs]
 
 
+@dataclass(frozen=True)
+class SimilarityView(Result):
+    """One view of a :class:`Similarity` (``analyze similarity --view``): pairs, nearest or matrix."""
+
+    similarity: Similarity
+    view: str = "pairs"
+
+    def to_json(self) -> Any:
+        return self.similarity.to_json(self.view)
+
+    def table(self, fmt: str = "table") -> Table:
+        s = self.similarity
+        return {"pairs": s.pairs_table, "nearest": s.nearest_table, "matrix": s.matrix_table}[self.view]()
+
+
 def similarity(
     data: CoverageData,
     programs: Sequence[str] | None = None,
@@ -403,7 +418,7 @@ class TopicCentrality:
 
 
 @dataclass
-class Centrality:
+class Centrality(Result):
     """Topic centrality for a set of programs."""
 
     topics: list[TopicCentrality]
@@ -413,7 +428,7 @@ class Centrality:
     sampled: int | None = None
     rollup: bool = False
 
-    def table(self) -> Table:
+    def table(self, fmt: str = "table") -> Table:
         """One row per topic covered by at least one program, most covered first."""
         rows = [
             [short_id(t.topic), t.label, t.programs, round(t.share, 3), t.degree, round(t.betweenness, 3), t.role]
@@ -536,7 +551,7 @@ class Community:
 
 
 @dataclass
-class Communities:
+class Communities(Result):
     """Louvain communities of the program similarity graph."""
 
     communities: list[Community]
@@ -544,7 +559,7 @@ class Communities:
     seed: int = 42
     resolution: float = 1.0
 
-    def table(self) -> Table:
+    def table(self, fmt: str = "table") -> Table:
         """One row per community: its programs and the topics that set it apart."""
         rows = []
         for c in self.communities:

@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from .namespaces import IMH, short_id, show_term
-from .render import Table
+from .render import Result, Table
 
 #: kind of resource (as reported) → the class its members belong to (subclasses included).
 #: Order matters: the first kind whose class a resource has wins (a profession is also a concept).
@@ -115,7 +115,7 @@ class Change:
 
 
 @dataclass(frozen=True)
-class DiffReport:
+class DiffReport(Result):
     """All changes from *old* to *new*, in a stable order."""
 
     old: tuple[str, ...]
@@ -158,6 +158,14 @@ class DiffReport:
             for kind, counts in self.summary().items()
         ]
         return f"{len(self.changes)} change{'' if len(self.changes) == 1 else 's'}: " + "; ".join(parts) + "."
+
+    def document(self, fmt: str) -> str | None:
+        """Equal versions: the one summary line, in every format but JSON."""
+        return self.summary_line() + "\n" if self.equal and fmt != "json" else None
+
+    def table(self, fmt: str = "table") -> Table:
+        """:meth:`to_table`."""
+        return self.to_table()
 
     def to_table(self) -> Table:
         """The changes as a table (kind, id, name, change, old, new) with the summary below."""

@@ -53,7 +53,7 @@ from typing import Any
 from .ids import label_of, members, resolve
 from .sparql.named_queries import internal_query
 from .namespaces import IMH, short_id
-from .render import Table, cell_text
+from .render import Result, Table, cell_text
 from .stores import Backend
 
 STATUSES: tuple[str, ...] = ("eligible", "not_yet", "unknown")
@@ -294,7 +294,7 @@ class Progression:
 
 
 @dataclass(frozen=True)
-class Eligibility:
+class Eligibility(Result):
     """The whole answer of ``eligible``."""
 
     person: Person
@@ -318,13 +318,17 @@ class Eligibility:
             "progressions": [p.to_json() for p in self.progressions],
         }
 
-    def table(self) -> Table:
+    def table(self, fmt: str = "table") -> Table:
         """One row per credential and program: kind, ID, label, status, what is missing."""
         rows = [
             [a.kind, short_id(a.iri), a.label, _STATUS_WORDS[a.status], "; ".join(a.missing)]
             for a in self.credentials + self.programs
         ]
         return Table(["kind", "id", "label", "status", "missing"], rows)
+
+    def document(self, fmt: str) -> str | None:
+        """For people (``table``), the sections of :meth:`text`; the other formats are the table."""
+        return self.text() if fmt == "table" else None
 
     def text(self) -> str:
         """Credentials side by side (no ladder), programs, then the next steps sources define."""

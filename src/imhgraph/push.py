@@ -14,11 +14,12 @@ from urllib.parse import quote
 from .endpoint import EndpointBackend, EndpointUrls, check_status, http_request
 from .errors import EndpointError, UsageError
 from .sparql.binding import term_text
+from .render import Result
 from .stores import Backend
 
 
 @dataclass(frozen=True)
-class PushResult:
+class PushResult(Result):
     """What was uploaded where, and what the endpoint holds afterwards."""
 
     triples: int
@@ -41,6 +42,10 @@ class PushResult:
             "endpoint_triples": self.endpoint_triples,
             "default_graph_is_union": self.union,
         }
+
+    def document(self, fmt: str) -> str | None:
+        """``text``: :meth:`text`."""
+        return self.text() if fmt == "text" else None
 
     def text(self) -> str:
         """One line for a person."""

@@ -1,8 +1,12 @@
-"""Every ``--format``: aligned text tables, CSV, TSV, Markdown and JSON.
+"""Every ``--format``: the one place a command's result becomes text.
 
-Commands build a :class:`Table` (or a JSON-ready dict for the shapes the SPEC
-fixes) and this module turns it into text. Output is deterministic: rows are
-rendered in the order given (callers sort), JSON keys in insertion order.
+A command's result is a :class:`Table` or a :class:`Result` (a frozen dataclass of the
+library that declares, through the hooks of :class:`Result`, its JSON value, its table(s) and
+any format where it is more than a table: the text for people, Turtle, the coverage matrix).
+:func:`render` turns any of them into any ``--format``: aligned text tables, CSV, TSV,
+Markdown and JSON. Large JSON lists are streamed (:class:`JsonList`), byte-identical to
+:func:`render_json` of the whole value. Output is deterministic: rows are rendered in the
+order given (callers sort), JSON keys in insertion order.
 """
 
 from __future__ import annotations
@@ -11,17 +15,18 @@ import csv
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+#: the formats every table takes (the first is the default); the one definition of this list.
 TABLE_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "markdown", "json")
 
 # A spreadsheet treats a cell starting with these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Table:
     """Rows under named columns, with optional title and notes (legend, summary)."""
 
@@ -31,7 +36,7 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
 
-def render(table: Table, fmt: str) -> str:
+def render_table(table: Table, fmt: str) -> str:
     """*table* as text in *fmt* (one of :data:`TABLE_FORMATS`)."""
     if fmt == "table":
         return render_text(table)
@@ -44,6 +49,67 @@ def render(table: Table, fmt: str) -> str:
     if fmt == "json":
         return render_json([dict(zip(table.columns, row)) for row in table.rows])
     raise ValueError(f"unknown format {fmt!r}")
+
+
+@dataclass(frozen=True)
+class JsonList:
+    """A JSON object one of whose members is a long list, written item by item: ``{**head,
+    key: [*items()], **tail}``, byte-identical to :func:`render_json` of that object."""
+
+    head: Mapping[str, Any]
+    key: str
+    items: Callable[[], Iterable[Any]]
+    tail: Mapping[str, Any] = field(default_factory=dict)
+
+    def value(self) -> dict[str, Any]:
+        """The whole object in memory (for library callers and tests)."""
+        return {**self.head, self.key: list(self.items()), **self.tail}
+
+
+class Result:
+    """The base of every command's answer (each a frozen dataclass). It declares what it is
+    in each format by these hooks; :func:`render` is the only function that writes it out."""
+
+    def to_json(self) -> Any:
+        """The ``--format json`` value: JSON-ready data (dicts, lists, strings, numbers)."""
+        raise NotImplementedError
+
+    def json_list(self) -> JsonList | None:
+        """:meth:`to_json` as a :class:`JsonList`, for results too large to build in memory
+        first (written item by item, the same bytes); None for the others."""
+        return None
+
+    def table(self, fmt: str) -> Table | Sequence[Table]:
+        """The table(s) for ``table``, ``csv``, ``tsv`` and ``markdown`` (*fmt* is given for
+        cells that read differently for people and for spreadsheets)."""
+        raise NotImplementedError
+
+    def document(self, fmt: str) -> str | Iterable[str] | None:
+        """The text of *fmt* where it is more than the table (the ``table`` view for people,
+        Turtle, …), in one string or in chunks; None where the table or JSON says it all."""
+        return None
+
+
+def render(result: Table | Result, fmt: str) -> str | Iterator[str]:
+    """*result* in *fmt*: a string, or chunks of text for results that stream."""
+    if isinstance(result, Table):
+        return render_table(result, fmt)
+    text = result.document(fmt)
+    if text is not None:
+        return text
+    if fmt == "json":
+        stream = result.json_list()
+        return stream_json(stream) if stream is not None else render_json(result.to_json())
+    tables = result.table(fmt)
+    if isinstance(tables, Table):
+        return render_table(tables, fmt)
+    return "\n".join(render_table(t, fmt) for t in tables)
+
+
+def render_text_of(result: Table | Result, fmt: str) -> str:
+    """:func:`render`, joined into one string."""
+    out = render(result, fmt)
+    return out if isinstance(out, str) else "".join(out)
 
 
 def cell_text(value: Any) -> str:
@@ -124,19 +190,57 @@ def render_json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_result(result: Any, fmt: str) -> str:
-    """A command's result object in *fmt*: ``to_json()`` for json, its own ``text()`` (where it
-    has one) for the default table, else its ``table()`` rendered."""
-    if fmt == "json":
-        return render_json(result.to_json())
-    if fmt == "table" and hasattr(result, "text"):
-        return result.text()
-    return render(result.table(), fmt)
+def stream_json(value: JsonList) -> Iterator[str]:
+    """*value* as :func:`render_json` writes it, one list item per chunk. Items are encoded
+    by :func:`json_text` (the C encoder for every scalar; flat objects that repeat, like the
+    entries of a topic list, are encoded once)."""
+    memo: dict[tuple[Any, ...], str] = {}
+    members = [f"  {_key(k)}: {json_text(v, 1, memo)}" for k, v in value.head.items()]
+    yield "{\n" + "".join(m + ",\n" for m in members) + f"  {_key(value.key)}: ["
+    first = True
+    for item in value.items():
+        yield ("\n" if first else ",\n") + "    " + json_text(item, 2, memo)
+        first = False
+    end = "]" if first else "\n  ]"
+    rest = [f"  {_key(k)}: {json_text(v, 1, memo)}" for k, v in value.tail.items()]
+    yield end + "".join(",\n" + m for m in rest) + "\n}\n"
 
 
-def render_tables(tables: Sequence[Table], fmt: str) -> str:
-    """Several tables one after another (blank line between), for text formats."""
-    return "\n".join(render(t, fmt) for t in tables)
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _key(key: Any) -> str:
+    return _dumps(key if isinstance(key, str) else _dumps(key))
+
+
+def json_text(value: Any, level: int = 0, memo: dict[tuple[Any, ...], str] | None = None) -> str:
+    """*value* as ``json.dumps(value, indent=2, ensure_ascii=False)`` writes it at nesting
+    *level*; *memo* (optional) keeps the text of objects of strings already written at that level."""
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        # Only objects of strings are memoised: 1, 1.0 and True are equal keys but not equal text.
+        flat = memo is not None and all(isinstance(v, str) for v in value.values())
+        if flat:
+            key = (level, *value.items())
+            found = memo.get(key)  # type: ignore[union-attr]
+            if found is not None:
+                return found
+        pad = "  " * (level + 1)
+        text = (
+            "{\n"
+            + ",\n".join(f"{pad}{_key(k)}: {json_text(v, level + 1, memo)}" for k, v in value.items())
+            + "\n" + "  " * level + "}"
+        )
+        if flat:
+            memo[key] = text  # type: ignore[index]
+        return text
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        pad = "  " * (level + 1)
+        return "[\n" + ",\n".join(pad + json_text(v, level + 1, memo) for v in value) + "\n" + "  " * level + "]"
+    return _dumps(value)
 
 
 def _is_number(text: str) -> bool:

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .sparql.named_queries import internal_query
-from .render import Table
+from .render import Result, Table
 from .stores import Backend
 
 
 @dataclass(frozen=True)
-class Stats:
+class Stats(Result):
     """Counts of programs, organizations, credentials, topics, professions, sources and triples."""
 
     counts: dict[str, int]
@@ -35,6 +35,10 @@ class Stats:
             "sources": [{"iri": iri, "title": title, "resources": n} for iri, title, n in self.sources],
             **({"curricula": self.curricula.to_json()} if self.curricula is not None else {}),
         }
+
+    def table(self, fmt: str = "table") -> list[Table]:
+        """:meth:`tables` (see :class:`~imhgraph.render.Result`)."""
+        return self.tables()
 
     def tables(self) -> list[Table]:
         """The counts, the curricula figures, then the sources with how many resources cite each."""

@@ -17,7 +17,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from . import resources
 from .namespaces import bind_all, show_term
-from .render import Table
+from .render import Result, Table
 from .stores import Backend, graph_from_files
 
 SEVERITIES: dict[URIRef, str] = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
@@ -39,7 +39,7 @@ class ValidationResult:
 
 
 @dataclass(frozen=True)
-class ValidationReport:
+class ValidationReport(Result):
     """All results of one validation run, sorted (violations first, then by focus node)."""
 
     results: tuple[ValidationResult, ...]
@@ -76,6 +76,14 @@ class ValidationReport:
             "warnings": self.warnings,
             "results": [asdict(r) for r in self.results],
         }
+
+    def document(self, fmt: str) -> str | None:
+        """``text`` (the default, for people) and ``turtle`` (the SHACL report graph)."""
+        return self.text() if fmt == "text" else self.turtle() if fmt == "turtle" else None
+
+    def table(self, fmt: str = "table") -> Table:
+        """:meth:`to_table`."""
+        return self.to_table()
 
     def to_table(self) -> Table:
         """The results as a table, with the counts as a closing note."""

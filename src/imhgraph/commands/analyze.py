@@ -58,8 +58,9 @@ def similarity(ctx: click.Context, programs: tuple[str, ...], rollup: bool, fmt:
                view: str, min_jaccard: float, top: int | None) -> None:
     """Pairwise Jaccard similarity of programs' topic sets: shared topics over topics either
     covers. Pairs with nothing in common are left out."""
+    from imhgraph.analyze import SimilarityView
     from imhgraph.analyze import similarity as run
-    from imhgraph.render import render, render_json
+    from imhgraph.render import render
 
     if view == "matrix" and (min_jaccard or top):
         raise click.UsageError("--min and --top shape the pairs and nearest views; the matrix shows every pair.")
@@ -68,11 +69,7 @@ def similarity(ctx: click.Context, programs: tuple[str, ...], rollup: bool, fmt:
         result = run(data, chosen, rollup=rollup, for_matrix=True)
     else:
         result = run(data, chosen, rollup=rollup, min_jaccard=min_jaccard, top=top)
-    if fmt == "json":
-        emit(render_json(result.to_json(view)), output)
-        return
-    table = {"pairs": result.pairs_table, "nearest": result.nearest_table, "matrix": result.matrix_table}[view]()
-    emit(render(table, fmt), output)
+    emit(render(SimilarityView(result, view), fmt), output)
 
 
 @command.command()
@@ -90,11 +87,11 @@ def centrality(ctx: click.Context, programs: tuple[str, ...], rollup: bool, fmt:
     degree and betweenness in the graph of topics taught together, and a role: core, common
     or distinctive."""
     from imhgraph.analyze import centrality as run
-    from imhgraph.render import render_result
+    from imhgraph.render import render
 
     data, chosen = _data_and_programs(ctx, programs)
     result = run(data, chosen, rollup=rollup, core=core, distinctive=distinctive, samples=samples)
-    emit(render_result(result, fmt), output)
+    emit(render(result, fmt), output)
 
 
 @command.command()
@@ -114,9 +111,9 @@ def communities(ctx: click.Context, programs: tuple[str, ...], rollup: bool, fmt
     """Groups of similar programs (Louvain on the Jaccard similarity graph, fixed seed), each
     described by the topics most of its members cover and few other programs do."""
     from imhgraph.analyze import communities as run
-    from imhgraph.render import render_result
+    from imhgraph.render import render
 
     data, chosen = _data_and_programs(ctx, programs)
     result = run(data, chosen, rollup=rollup, min_jaccard=min_jaccard, top=top, resolution=resolution,
                  seed=seed, describe=describe)
-    emit(render_result(result, fmt), output)
+    emit(render(result, fmt), output)

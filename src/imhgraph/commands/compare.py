@@ -23,7 +23,7 @@ def command(ctx: click.Context, a: str, b: str, fmt: str, output: Path | None) -
     Jaccard similarity of their direct coverage.
     """
     from imhgraph.coverage import compare_programs
-    from imhgraph.render import render_result
+    from imhgraph.render import render
 
     result = compare_programs(backend(ctx), a, b)
-    emit(render_result(result, fmt), output)
+    emit(render(result, fmt), output)

@@ -50,21 +50,19 @@ def command(
     A program covers a topic directly or through one of its courses; --explain
     shows which course and the words of the source behind each claim.
     """
+    from imhgraph.coverage import coverage_matrix
+    from imhgraph.render import render
+
     if explain:
-        from imhgraph.coverage.evidence import explain_table
+        from imhgraph.coverage.evidence import Explanation, explain_table
         from imhgraph.ids import resolve_many
-        from imhgraph.render import render_json, render_tables
 
         if not programs:
             raise click.UsageError("--explain needs --program ID (repeatable): the program whose courses to show.")
         b = backend(ctx)
-        tables = [explain_table(b, str(p)) for p in resolve_many(b, "program", programs)]
-        if fmt == "json":
-            emit(render_json([dict(zip(t.columns, row)) for t in tables for row in t.rows]), output)
-        else:
-            emit(render_tables(tables, fmt), output)
+        tables = tuple(explain_table(b, str(p)) for p in resolve_many(b, "program", programs))
+        emit(render(Explanation(tables), fmt), output)
         return
-    from imhgraph.coverage import coverage_matrix, render_matrix
 
     m = coverage_matrix(backend(ctx), programs=programs, topics=topics, under=under, depth=depth)
-    emit(render_matrix(m, fmt, summary=summary), output)
+    emit(render(m.summary() if summary else m, fmt), output)

@@ -25,13 +25,8 @@ def command(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | N
     2 when a side cannot be read.
     """
     from imhgraph.diff import diff_paths
-    from imhgraph.render import render, render_json
+    from imhgraph.render import render
 
     report = diff_paths([old], [new])
-    if fmt == "json":
-        emit(render_json(report.to_json()), output)
-    elif report.equal:
-        emit(report.summary_line() + "\n", output)
-    else:
-        emit(render(report.to_table(), fmt), output)
+    emit(render(report, fmt), output)
     finish(report.exit_code)

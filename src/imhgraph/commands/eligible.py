@@ -49,7 +49,7 @@ def command(
     is shown only where a source defines one.
     """
     from imhgraph.eligibility import eligible
-    from imhgraph.render import render_result
+    from imhgraph.render import render
 
     result = eligible(backend(ctx), education, profession=profession, enrolled_at=enrolled_at, **amounts)
-    emit(render_result(result, fmt), output)
+    emit(render(result, fmt), output)

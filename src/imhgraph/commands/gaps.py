@@ -36,15 +36,8 @@ def command(
     gaps for certain.
     """
     from imhgraph.coverage import credential_gaps
-    from imhgraph.render import render, render_json
+    from imhgraph.render import render
 
     result = credential_gaps(backend(ctx), program, credential, all_programs=all_programs)
-    if fmt == "json":
-        # a ranking of every program can be large: stream it
-        text = result.json_chunks() if all_programs else render_json(result.to_json())
-    elif all_programs:
-        text = render(result.table(fmt), fmt)
-    else:
-        text = render(result.table(symbols=fmt in ("table", "markdown")), fmt)
-    emit(text, output)
+    emit(render(result, fmt), output)
     finish(1 if fail_on_gaps and result.has_no else 0)

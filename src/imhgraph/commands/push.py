@@ -26,7 +26,7 @@ def command(ctx: click.Context, endpoint: str | None, graph: str | None, fmt: st
     from imhgraph.endpoint import endpoint_urls
     from imhgraph.errors import UsageError
     from imhgraph.push import push
-    from imhgraph.render import render_json
+    from imhgraph.render import render
     from imhgraph.backends import BackendSpec
 
     app = state(ctx)
@@ -41,6 +41,6 @@ def command(ctx: click.Context, endpoint: str | None, graph: str | None, fmt: st
         )
     finally:
         source.close()
-    emit(render_json(result.to_json()) if fmt == "json" else result.text())
+    emit(render(result, fmt))
     if result.advice():
         click.echo(result.advice(), err=True)

@@ -48,12 +48,13 @@ def command(
     never pasted into the query text as typed.
     """
     from imhgraph import sparql as queries
+    from imhgraph.render import render
 
     query = queries.find_query(name)
     values = queries.parse_param_args(params)
     store = backend(ctx)
     result = queries.run(store, query, values)
     chosen = fmt or ("turtle" if result.form in ("CONSTRUCT", "DESCRIBE") else "table")
-    emit(queries.render_result(store, result, chosen), output)
+    emit(render(queries.Answer(result, store), chosen), output)
     if result.form == "ASK" and fail_on_false and not result.boolean:
         finish(1)

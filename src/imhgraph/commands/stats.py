@@ -13,8 +13,8 @@ from ._options import backend, emit, format_option
 def command(ctx: click.Context, fmt: str) -> None:
     """Counts of organizations, programs, credentials, topics, professions and triples,
     and the sources the data cites."""
-    from imhgraph.render import render_json, render_tables
+    from imhgraph.render import render
     from imhgraph.stats import stats
 
     result = stats(backend(ctx))
-    emit(render_json(result.to_json()) if fmt == "json" else render_tables(result.tables(), fmt))
+    emit(render(result, fmt))

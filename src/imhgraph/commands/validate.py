@@ -33,16 +33,9 @@ def command(ctx: click.Context, shapes: Path | None, fmt: str, fail_on: str) -> 
     (warnings are reported but do not fail unless --fail-on warning), 1 when
     there are violations, 2 when the input cannot be read.
     """
-    from imhgraph.render import render, render_json
+    from imhgraph.render import render
     from imhgraph.validate import validate
 
     report = validate(backend(ctx), shapes)
-    if fmt == "text":
-        emit(report.text())
-    elif fmt == "json":
-        emit(render_json(report.to_json()))
-    elif fmt == "turtle":
-        emit(report.turtle())
-    else:
-        emit(render(report.to_table(), fmt))
+    emit(render(report, fmt))
     finish(report.exit_code(fail_on))

@@ -31,7 +31,7 @@ from .data import (
     select_topics,
 )
 from .gap_analysis import Gaps, GapsRanking, credential_gaps, gaps, rank_programs
-from .grid import CoverageMatrix, coverage_matrix, matrix, render_matrix
+from .grid import CoverageMatrix, CoverageSummary, coverage_matrix, matrix
 
 __all__ = [
     "CELL_VALUES",
@@ -40,6 +40,7 @@ __all__ = [
     "Comparison",
     "CoverageData",
     "CoverageMatrix",
+    "CoverageSummary",
     "Gaps",
     "GapsRanking",
     "cell",
@@ -52,6 +53,5 @@ __all__ = [
     "load_coverage_data",
     "matrix",
     "rank_programs",
-    "render_matrix",
     "select_topics",
 ]

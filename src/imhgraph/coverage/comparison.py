@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..namespaces import short_id
-from ..render import Table
+from ..render import Result, Table
 from ..stores import Backend
 from .data import SYMBOLS, CoverageData, cell, load_coverage_data
 
 
 @dataclass(frozen=True)
-class Comparison:
+class Comparison(Result):
     """Two programs side by side, by direct coverage, with the topics left unknown."""
 
     a: str
@@ -80,7 +80,7 @@ class Comparison:
         unknown = [t for t in self._where(lambda x, y: "unknown" in (x, y)) if t not in listed]
         return [("shared", self.shared), ("only_a", self.only_a), ("only_b", self.only_b), ("unknown", unknown)]
 
-    def table(self) -> Table:
+    def table(self, fmt: str = "table") -> Table:
         """One row per topic that is in a group: group, topic, label, A's cell, B's cell."""
         rows = [
             [group, short_id(t), self.topic_labels.get(t, short_id(t)), *self.cells[t]]
@@ -88,6 +88,10 @@ class Comparison:
             for t in topics
         ]
         return Table(["group", "topic", "label", "a", "b"], rows)
+
+    def document(self, fmt: str) -> str | None:
+        """For people (``table``), the sections of :meth:`text`; the other formats are the table."""
+        return self.text() if fmt == "table" else None
 
     def text(self) -> str:
         """Sections for people: shared, only A, only B, unknown, each with both cells."""

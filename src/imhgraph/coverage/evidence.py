@@ -18,7 +18,7 @@ from typing import Any
 
 from ..ids import labels
 from ..namespaces import short_id
-from ..render import Table
+from ..render import Result, Table
 from ..sparql.named_queries import internal_query
 from ..stores import Backend
 from .data import count_cells, load_coverage_data
@@ -126,6 +126,20 @@ def load_evidence(backend: Backend, program: str | None = None) -> Evidence:
 # ---------------------------------------------------------------------------
 # coverage --program X --explain
 # ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Explanation(Result):
+    """``coverage --explain``: one table per program (its courses, topics, evidence, sources)."""
+
+    tables: tuple[Table, ...]
+
+    def to_json(self) -> list[dict[str, Any]]:
+        """Every row of every table as an object keyed by column."""
+        return [dict(zip(t.columns, row)) for t in self.tables for row in t.rows]
+
+    def table(self, fmt: str = "table") -> list[Table]:
+        return list(self.tables)
 
 
 def explain_table(backend: Backend, program: str) -> Table:

@@ -3,20 +3,19 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UsageError
 from ..namespaces import short_id
-from ..render import Table
+from ..render import JsonList, Result, Table
 from ..stores import Backend
 from .data import EMPTY, CELL_VALUES, SYMBOLS, CoverageData, cell, count_cells, load_coverage_data
 
 
 @dataclass(frozen=True)
-class Gaps:
+class Gaps(Result):
     """A program's cell for each topic a credential requires."""
 
     program: str
@@ -70,8 +69,10 @@ class Gaps:
             f"{c['narrower']} by narrower topics only; {c['no']} not covered; {c['unknown']} unknown."
         )
 
-    def table(self, symbols: bool = True) -> Table:
-        """One row per required topic: topic, label, cell (with its symbol when *symbols*)."""
+    def table(self, fmt: str = "table") -> Table:
+        """One row per required topic: topic, label, cell (with its symbol for people: in the
+        ``table`` and ``markdown`` formats)."""
+        symbols = fmt in ("table", "markdown")
         return Table(
             ["topic", "label", "value"],
             [[short_id(t), label, f"{SYMBOLS[v]} {v}" if symbols else v] for t, label, v in self.topics],
@@ -98,7 +99,7 @@ def gaps(data: CoverageData, program: str, credential: str) -> Gaps:
 
 
 @dataclass(frozen=True)
-class GapsRanking:
+class GapsRanking(Result):
     """Every program against one credential, best covered first. Ranked from counts alone
     (set arithmetic); each program's per-topic :class:`Gaps` is built only when written out,
     so that a ranking of tens of thousands of programs streams."""
@@ -128,60 +129,37 @@ class GapsRanking:
             "programs": [{"rank": rank, **g.to_json()} for rank, g in self.entries],
         }
 
-    def json_chunks(self) -> Iterator[str]:
-        """:meth:`to_json` as ``render_json`` would write it, one program per chunk."""
-        dump = json.dumps
-        yield (
-            "{\n"
-            f'  "credential": {dump(short_id(self.credential), ensure_ascii=False)},\n'
-            f'  "credential_label": {dump(self.credential_label, ensure_ascii=False)},\n'
-            '  "programs": ['
-        )
-        # json.dumps(indent=...) runs the pure-Python encoder; at tens of thousands of programs
-        # the entries are assembled from per-topic blocks built once (the test suite checks the
-        # result is byte-identical to render_json(to_json())).
+    def json_list(self) -> JsonList:
+        """:meth:`to_json`, one program at a time (a ranking of tens of thousands of programs
+        streams). The entries of the topic lists are built once per topic and value and
+        shared, so each program costs its cells, not their text."""
         required = [t for t in self.data.topics if t in self.data.required.get(self.credential, EMPTY)]
-        blocks = {
-            v: [
-                "        {\n"
-                f'          "id": {dump(short_id(t), ensure_ascii=False)},\n'
-                f'          "label": {dump(self.data.topics.get(t, short_id(t)), ensure_ascii=False)},\n'
-                f'          "value": "{v}"\n'
-                "        }"
-                for t in required
-            ]
+        entries = {
+            v: [{"id": short_id(t), "label": self.data.topics.get(t, short_id(t)), "value": v} for t in required]
             for v in CELL_VALUES
         }
+        credential, credential_label = short_id(self.credential), self.credential_label
         position = {v: i for i, v in enumerate(CELL_VALUES)}
-        credential = dump(short_id(self.credential), ensure_ascii=False)
-        credential_label = dump(self.credential_label, ensure_ascii=False)
-        first = True
-        for rank, program, counts in self.ranked:
-            cells = [cell(self.data, program, t) for t in required]
-            topics = (
-                "[\n" + ",\n".join(blocks[v][i] for i, v in enumerate(cells)) + "\n      ]" if cells else "[]"
-            )
-            share = (
-                round((counts["direct"] + counts["narrower"]) / len(required), 4) if required else None
-            )
-            summary = ",\n".join(
-                [f'        "required": {len(required)}']
-                + [f'        "{v}": {counts[v]}' for v in sorted(counts, key=position.__getitem__)]
-                + [f'        "covered": {dump(share)}']
-            )
-            yield ("\n" if first else ",\n") + (
-                "    {\n"
-                f'      "rank": {rank},\n'
-                f'      "program": {dump(short_id(program), ensure_ascii=False)},\n'
-                f"      \"credential\": {credential},\n"
-                f'      "topics": {topics},\n'
-                f'      "program_label": {dump(self.data.programs.get(program, short_id(program)), ensure_ascii=False)},\n'
-                f"      \"credential_label\": {credential_label},\n"
-                f'      "summary": {{\n{summary}\n      }}\n'
-                "    }"
-            )
-            first = False
-        yield "]\n}\n" if first else "\n  ]\n}\n"
+
+        def items() -> Iterator[dict[str, Any]]:
+            for rank, program, counts in self.ranked:
+                cells = [cell(self.data, program, t) for t in required]
+                share = round((counts["direct"] + counts["narrower"]) / len(required), 4) if required else None
+                yield {
+                    "rank": rank,
+                    "program": short_id(program),
+                    "credential": credential,
+                    "topics": [entries[v][i] for i, v in enumerate(cells)],
+                    "program_label": self.data.programs.get(program, short_id(program)),
+                    "credential_label": credential_label,
+                    "summary": {
+                        "required": len(required),
+                        **{v: counts[v] for v in sorted(counts, key=position.__getitem__)},
+                        "covered": share,
+                    },
+                }
+
+        return JsonList({"credential": credential, "credential_label": credential_label}, "programs", items)
 
     def table(self, fmt: str = "table") -> Table:
         """One row per program: rank, counts, the covered share and the topics it does not

@@ -19,6 +19,8 @@ from __future__ import annotations
 from .binding import term_text, with_values
 from .named_queries import (
     FORMS,
+    Catalogue,
+    QueryDocs,
     GRAPH_FORMATS,
     ID_KINDS,
     KIND_HELP,
@@ -43,11 +45,13 @@ from .named_queries import (
 )
 from .params import bind_values, fill_placeholders, kind_prefix, parse_param_args, serialise, to_term
 from .readonly import Parsed, check
-from .results import cell, render_result, results_json, term_json, to_table
+from .results import Answer, cell, render_result, results_json, term_json, to_table
 from .running import QueryResult, run, run_named, sort_rows, term_key
 from .text import code_only, dollar_variables, placeholder_pattern, placeholders, variables, with_prefixes
 
 __all__ = [
+    "Answer",
+    "Catalogue",
     "FORMS",
     "GRAPH_FORMATS",
     "ID_KINDS",
@@ -56,6 +60,7 @@ __all__ = [
     "PARAM_KINDS",
     "Param",
     "Parsed",
+    "QueryDocs",
     "QueryResult",
     "README_SECTION",
     "VALUE_KINDS",

@@ -36,7 +36,7 @@ from typing import Any
 
 from ..errors import QueryError, UnknownQueryError
 from ..namespaces import KINDS, PREFIXES
-from ..render import Table
+from ..render import Result, Table
 from ..resources import queries_dir
 from .text import code_only
 
@@ -421,6 +421,34 @@ def catalogue_markdown(queries: Mapping[str, NamedQuery] | None = None) -> str:
         columns = ", ".join(f"`{c}`" for c in q.columns)
         lines.append(f"| `{q.name}` | {answers} | {params or '—'} | {columns} |")
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Catalogue(Result):
+    """``imhgraph queries``: every named query (name, title, parameters)."""
+
+    queries: Mapping[str, NamedQuery]
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return catalogue_json(self.queries)
+
+    def table(self, fmt: str = "table") -> Table:
+        found = catalogue_table(self.queries)
+        note = "`imhgraph queries NAME` shows a query; `imhgraph query NAME --param …` runs it."
+        return Table(found.columns, found.rows, found.title, [*found.notes, note])
+
+
+@dataclass(frozen=True)
+class QueryDocs(Result):
+    """``imhgraph queries NAME``: one query's documentation and text (:func:`describe`)."""
+
+    query: NamedQuery
+
+    def to_json(self) -> dict[str, Any]:
+        return describe_json(self.query)
+
+    def document(self, fmt: str) -> str | None:
+        return None if fmt == "json" else describe(self.query)
 
 
 README_SECTION = "queries-catalogue"

@@ -3,6 +3,7 @@ graph serialisation."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
@@ -10,7 +11,7 @@ from rdflib.term import Node
 
 from ..errors import QueryError
 from ..namespaces import short_id
-from ..render import Table
+from ..render import TABLE_FORMATS, Result, Table, render_text_of
 from ..stores import Backend
 from .named_queries import GRAPH_FORMATS
 from .running import QueryResult
@@ -87,32 +88,52 @@ def to_table(backend: Backend, result: QueryResult) -> Table:
     return Table(columns, rows)
 
 
+@dataclass(frozen=True)
+class Answer(Result):
+    """A query's answer as a command result: W3C SPARQL results JSON; a table with names beside
+    IRIs (SELECT); ``true``/``false`` (ASK); Turtle, JSON-LD (also ``json``) or N-Triples
+    (CONSTRUCT/DESCRIBE)."""
+
+    result: QueryResult
+    #: where the names beside IRIs come from (asked only when a table is written).
+    backend: Backend
+
+    def to_json(self) -> dict[str, Any]:
+        return results_json(self.result)
+
+    def table(self, fmt: str = "table") -> Table:
+        return to_table(self.backend, self.result)
+
+    def document(self, fmt: str) -> str | None:
+        """The graph of a CONSTRUCT/DESCRIBE, the word of an ASK.
+
+        :raises QueryError: a format that does not fit the query form.
+        """
+        result = self.result
+        if result.form in ("CONSTRUCT", "DESCRIBE"):
+            from ..export import to_jsonld, to_ntriples, to_turtle
+
+            assert result.graph is not None
+            writers = {"turtle": to_turtle, "json-ld": to_jsonld, "json": to_jsonld, "ntriples": to_ntriples}
+            if fmt not in writers:
+                raise QueryError(
+                    f"{result.query.where} is a {result.form} query: its answer is a graph, not a table",
+                    hint="Use --format turtle, json-ld or ntriples.",
+                )
+            return writers[fmt](result.graph)
+        if fmt in GRAPH_FORMATS:
+            raise QueryError(
+                f"{result.query.where} is a {result.form} query: --format {fmt} is for graphs",
+                hint="Use --format " + ", ".join(TABLE_FORMATS) + ".",
+            )
+        if result.form == "ASK" and fmt != "json":
+            return "true\n" if result.boolean else "false\n"
+        return None
+
+
 def render_result(backend: Backend, result: QueryResult, fmt: str) -> str:
-    """*result* as text in *fmt*: a table format or ``json`` for SELECT; ``true``/``false`` (or
-    JSON) for ASK; Turtle, JSON-LD (also ``json``) or N-Triples for CONSTRUCT/DESCRIBE.
+    """*result* as text in *fmt* (see :class:`Answer`).
 
     :raises QueryError: a format that does not fit the query form.
     """
-    from ..render import TABLE_FORMATS, render, render_json
-
-    if result.form in ("CONSTRUCT", "DESCRIBE"):
-        from ..export import to_jsonld, to_ntriples, to_turtle
-
-        assert result.graph is not None
-        writers = {"turtle": to_turtle, "json-ld": to_jsonld, "json": to_jsonld, "ntriples": to_ntriples}
-        if fmt not in writers:
-            raise QueryError(
-                f"{result.query.where} is a {result.form} query: its answer is a graph, not a table",
-                hint="Use --format turtle, json-ld or ntriples.",
-            )
-        return writers[fmt](result.graph)
-    if fmt in GRAPH_FORMATS:
-        raise QueryError(
-            f"{result.query.where} is a {result.form} query: --format {fmt} is for graphs",
-            hint="Use --format " + ", ".join(TABLE_FORMATS) + ".",
-        )
-    if fmt == "json":
-        return render_json(results_json(result))
-    if result.form == "ASK":
-        return "true\n" if result.boolean else "false\n"
-    return render(to_table(backend, result), fmt)
+    return render_text_of(Answer(result, backend), fmt)
