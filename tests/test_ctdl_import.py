@@ -35,7 +35,8 @@ MAPPED = [
     RDFS.label, SCHEMA.alternateName, IMH.code, SCHEMA.email, SCHEMA.foundingDate,
     SCHEMA.parentOrganization, IMH.awardedBy, IMH.offeredBy, IMH.covers, IMH.requiresTopic,
     IMH.awards, IMH.preparesFor, IMH.hasCourse, IMH.minYearsExperience, IMH.alternativeMinYearsExperience,
-    IMH.minTrainingHours, IMH.duration, SKOS.prefLabel, SKOS.inScheme, DCTERMS.publisher,
+    IMH.minTrainingHours, IMH.duration, IMH.durationText, IMH.credits, IMH.creditUnit, IMH.clockHours,
+    SKOS.prefLabel, SKOS.inScheme, DCTERMS.publisher,
     *(URIRef(CETERMS + p) for p in ("agentType", "agentSectorType", "credentialStatusType", "lifeCycleStatusType",
                                      "inLanguage", "availableOnlineAt", "availabilityListing")),
 ]
@@ -104,10 +105,10 @@ def test_round_trip_of_the_complete_fixture(tmp_path: Path) -> None:
     assert facts(back, pages=True) == expected
     # The comparison covers every kind of fact the fixture states.
     predicates = {f[1] for f in expected}
-    assert {"covers", IMH.minTrainingHours, IMH.alternativeMinYearsExperience, IMH.requiresEducation, IMH.hasCourse,
+    assert {"covers", IMH.credits, IMH.creditUnit, IMH.clockHours, IMH.durationText, IMH.minTrainingHours, IMH.alternativeMinYearsExperience, IMH.requiresEducation, IMH.hasCourse,
             IMH.deliveryMode, IMH.duration, SCHEMA.address, SKOS.broader, "top", "description", IMH.code,
             URIRef(CETERMS + "credentialStatusType")} <= predicates
-    assert len(expected) == 79  # counted: every mapped fact of small.ttl
+    assert len(expected) == 83  # counted: every mapped fact of small.ttl
 
 
 def test_round_trip_of_the_bundled_data(bundled, tmp_path: Path) -> None:

@@ -42,6 +42,7 @@ from .vocab import (
     CEASN,
     CETERMS,
     CREDIT_UNIT,
+    CREDIT_UNITS,
     CTDL_CONTEXT_URL,
     CTDLASN_CONTEXT_URL,
     DELIVERY_MODES,
@@ -382,11 +383,37 @@ class _Mapper:
                  if m.strip().lower() in DELIVERY_MODES]
         if modes:
             out["ceterms:deliveryType"] = [_concept_alignment(m) for m in sorted(set(modes))]
-        durations = self.strings(node, IMH.duration)
+        durations = [{"@type": "ceterms:DurationProfile", "ceterms:exactDuration": d}
+                     for d in self.strings(node, IMH.duration)]
+        durations += [{"@type": "ceterms:DurationProfile", "ceterms:description": _language_map([text], single=True)}
+                      for text in self.texts(node, IMH.durationText)]
         if durations:
-            out["ceterms:estimatedDuration"] = [
-                {"@type": "ceterms:DurationProfile", "ceterms:exactDuration": d} for d in durations
-            ]
+            out["ceterms:estimatedDuration"] = durations
+        credits = self._credit_values(node)
+        if credits:
+            out["ceterms:creditValue"] = credits
+        return out
+
+    def _credit_values(self, node: URIRef) -> list[dict[str, Any]]:
+        """A course's credits (with their unit: a CTDL concept where the words name one, and the
+        words themselves) and clock hours, as ``ceterms:ValueProfile`` blank nodes."""
+        out = []
+        credits = self.number(node, IMH.credits)
+        if credits is not None:
+            value: dict[str, Any] = {"@type": "ceterms:ValueProfile", "schema:value": _number(credits)}
+            for words in self.texts(node, IMH.creditUnit)[:1]:
+                unit = CREDIT_UNITS.get(str(words).strip().lower())
+                if unit is not None:
+                    value["ceterms:creditUnitType"] = [_concept_alignment(unit)]
+                value["schema:description"] = _language_map([words], single=True)
+            out.append(value)
+        hours = self.number(node, IMH.clockHours)
+        if hours is not None:
+            out.append({
+                "@type": "ceterms:ValueProfile",
+                "schema:value": _number(hours),
+                "ceterms:creditUnitType": [_concept_alignment(str(CREDIT_UNIT.ClockHour))],
+            })
         return out
 
     def program(self, node: URIRef) -> Document:

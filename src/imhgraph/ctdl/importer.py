@@ -365,8 +365,20 @@ class _Importer:
             if str(mode) in _DELIVERY_WORDS:
                 self.g.add((node, IMH.deliveryMode, Literal(_DELIVERY_WORDS[str(mode)])))
         for profile in self.s.objects(node, CETERMS.estimatedDuration):
-            for duration in self.s.objects(profile, CETERMS.exactDuration):
+            exact = list(self.s.objects(profile, CETERMS.exactDuration))
+            for duration in exact:
                 self.g.add((node, IMH.duration, Literal(str(duration), datatype=XSD.duration)))
+            if not exact:
+                self.text(profile, CETERMS.description, IMH.durationText, subject=node)
+        for value in self.s.objects(node, CETERMS.creditValue):
+            units = self.targets(value, CETERMS.creditUnitType)
+            if units == [CREDIT_UNIT.ClockHour]:
+                for hours in self.numbers(value, SCHEMA.value):
+                    self.g.add((node, IMH.clockHours, hours))
+                continue
+            for credits in self.numbers(value, SCHEMA.value):
+                self.g.add((node, IMH.credits, credits))
+            self.text(value, SCHEMA.description, IMH.creditUnit, subject=node)
 
     def program(self, node: Any) -> None:
         self.counts["programs"] += 1

@@ -33,6 +33,18 @@ AUDLEVEL = Namespace("https://purl.org/ctdl/vocabs/audLevel/")
 CREDIT_UNIT = Namespace("https://purl.org/ctdl/vocabs/creditUnit/")
 DELIVERY = Namespace("https://purl.org/ctdl/vocabs/deliveryType/")
 
+#: imh:creditUnit words → CTDL Credit Unit concept (other words stay words only).
+CREDIT_UNITS: dict[str, str] = {
+    "semester hours": str(CREDIT_UNIT.SemesterHour),
+    "semester credit hours": str(CREDIT_UNIT.SemesterHour),
+    "semester credits": str(CREDIT_UNIT.SemesterHour),
+    "quarter hours": str(CREDIT_UNIT.QuarterHour),
+    "quarter credit hours": str(CREDIT_UNIT.QuarterHour),
+    "quarter credits": str(CREDIT_UNIT.QuarterHour),
+    "clock hours": str(CREDIT_UNIT.ClockHour),
+    "continuing education units": str(CREDIT_UNIT.ContinuingEducationUnit),
+}
+
 #: imh:deliveryMode words → CTDL Delivery Type concept (and back).
 DELIVERY_MODES: dict[str, str] = {
     "online": str(DELIVERY.OnlineOnly),
