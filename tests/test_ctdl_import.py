@@ -182,6 +182,8 @@ def test_registry_organization_and_learning_opportunity() -> None:
     assert (program, RDF.type, IMH.TrainingProgram) in result.graph
     assert result.graph.value(program, RDFS.label) == Literal("Certified Radiographic Interpreter (CRI) Seminars")
     assert any("without an IRI left out" in note for note in result.notes)
+    # The document names no offering organization (only an embedded accrediting body): said.
+    assert any(note.startswith(f"{program}: the documents name no organization that offers it") for note in result.notes)
 
 
 def test_registry_competency_framework() -> None:

@@ -258,6 +258,11 @@ class _Importer:
             self.program(program)
         for course in self.typed({"Course"}):
             self.course(course)
+        # Facts imhgraph requires that the documents do not give: said, never made up.
+        for program in sorted(set(self.g.subjects(RDF.type, IMH.TrainingProgram))):
+            if self.g.value(program, IMH.offeredBy) is None:
+                self.notes.append(f"{program}: the documents name no organization that offers it "
+                                  "(imhgraph requires imh:offeredBy; add it before using the data)")
         return CtdlImport(self.g, documents, dict(self.counts), tuple(self.notes))
 
     def framework(self, node: Any) -> None:
