@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from imhgraph import docs
+from tools import readme as docs
 from imhgraph.cli import COMMANDS
 
 from .conftest import ROOT
@@ -13,7 +13,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def test_generated_sections_are_up_to_date():
     for name, generate in docs.SECTIONS.items():
         assert docs.section(README, name) == generate(), (
-            f"README section {name!r} is stale: run `python -m imhgraph.docs README.md`"
+            f"README section {name!r} is stale: run `python tools/readme.py README.md`"
         )
 
 

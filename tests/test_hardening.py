@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from imhgraph import atomic, load
-from imhgraph.docs import CATALOGUE, GUARANTEES, SHOWCASE
+from tools.readme import CATALOGUE, GUARANTEES, SHOWCASE
 from imhgraph.errors import OutputError, UnsafeInputError
 
 from .conftest import FIXTURES, ROOT

@@ -9,6 +9,11 @@ over it. Heavy modules (pyshacl, networkx) are imported only where needed, so
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:  # the one place the version is written is pyproject.toml; installed, it is package metadata
+    __version__ = version("imhgraph")
+except PackageNotFoundError:  # pragma: no cover - running from a bare checkout, not installed
+    __version__ = "development"
 
 __all__ = ["__version__"]

@@ -9,40 +9,75 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import BinaryIO
 
 from .errors import OutputError
 
-# Paths read in this process; an output may never overwrite one of them. Files are also
-# remembered by (device, inode), so that a hard link or another spelling of an input is
-# recognised too.
-_INPUTS: set[Path] = set()
-_INPUT_INODES: set[tuple[int, int]] = set()
+class Inputs:
+    """The files one run reads (its inputs): no output of the run may replace one of them.
+
+    Files are remembered by resolved path and by (device, inode), so that a hard link or
+    another spelling of an input is recognised too. The command line makes one per run
+    (:func:`reading`); library code that runs outside of one shares a default.
+    """
+
+    def __init__(self) -> None:
+        self.paths: set[Path] = set()
+        self.inodes: set[tuple[int, int]] = set()
+
+    def add(self, path: str | os.PathLike[str]) -> None:
+        """Remember *path* as an input."""
+        try:
+            resolved = Path(path).resolve()
+            self.paths.add(resolved)
+            info = resolved.stat()
+            self.inodes.add((info.st_dev, info.st_ino))
+        except OSError:
+            pass
+
+    def __contains__(self, path: object) -> bool:
+        """Whether *path* is (another name of) one of the inputs."""
+        resolved = Path(path).resolve()  # type: ignore[arg-type]
+        if resolved in self.paths:
+            return True
+        try:
+            info = resolved.stat()
+        except OSError:
+            return False
+        return (info.st_dev, info.st_ino) in self.inodes
+
+
+_DEFAULT = Inputs()
+_CURRENT: ContextVar[Inputs] = ContextVar("imhgraph_inputs", default=_DEFAULT)
+
+
+def current_inputs() -> Inputs:
+    """The inputs of the run in progress."""
+    return _CURRENT.get()
+
+
+@contextmanager
+def reading(inputs: Inputs) -> Iterator[Inputs]:
+    """Make *inputs* the inputs of the run inside the ``with`` block (the CLI: one per run)."""
+    token = _CURRENT.set(inputs)
+    try:
+        yield inputs
+    finally:
+        _CURRENT.reset(token)
 
 
 def register_input(path: str | os.PathLike[str]) -> None:
-    """Remember *path* as an input, so that no output can replace it."""
-    try:
-        resolved = Path(path).resolve()
-        _INPUTS.add(resolved)
-        info = resolved.stat()
-        _INPUT_INODES.add((info.st_dev, info.st_ino))
-    except OSError:
-        pass
+    """Remember *path* as an input of the current run, so that no output can replace it."""
+    current_inputs().add(path)
 
 
 def is_input(path: str | os.PathLike[str]) -> bool:
-    """Whether *path* is (another name of) a file read as input in this process."""
-    resolved = Path(path).resolve()
-    if resolved in _INPUTS:
-        return True
-    try:
-        info = resolved.stat()
-    except OSError:
-        return False
-    return (info.st_dev, info.st_ino) in _INPUT_INODES
+    """Whether *path* is (another name of) a file read as input in the current run."""
+    return path in current_inputs()
 
 
 def check_output_path(path: str | os.PathLike[str]) -> Path:

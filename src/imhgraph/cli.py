@@ -97,9 +97,12 @@ class LazyGroup(click.Group):
         return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
+        from .atomic import Inputs, reading
+
         state: AppState = ctx.ensure_object(AppState)
         try:
-            return super().invoke(ctx)
+            with reading(Inputs()):  # the files this run reads, which no output may replace
+                return super().invoke(ctx)
         except click.exceptions.Exit:
             raise
         except click.ClickException:
@@ -274,14 +277,9 @@ def cli(
     usage, 3 a bug in imhgraph.
     """
     ctx.obj = AppState(data=data, store=store, endpoint=endpoint, timeout=timeout, debug=debug)
-    for key, value in (
-        ("update_endpoint", update_endpoint),
-        ("gsp_endpoint", gsp_endpoint),
-        ("endpoint_graph", endpoint_graph),
-        ("query_method", query_method),
-    ):
-        if value:
-            ctx.obj.options[key] = value
+    for key in _ENDPOINT_OPTIONS:
+        if ctx.params.get(key):
+            ctx.obj.options[key] = ctx.params[key]
 
 
 def main() -> None:

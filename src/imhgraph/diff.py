@@ -321,8 +321,10 @@ def _kind(subject: URIRef, old: Graph, new: Graph, hierarchy: dict[URIRef, set[U
 
 
 def _label(subject: URIRef, graph: Graph) -> str:
-    names = sorted(str(v) for p in (RDFS.label, SKOS.prefLabel) for v in graph.objects(subject, p))
-    return names[0] if names else ""
+    """The name :func:`imhgraph.ids.best_label` gives, or "" where *subject* has none."""
+    from .ids import graph_label
+
+    return graph_label(graph, subject)
 
 
 def _show_all(terms: Iterable[Node]) -> str:

@@ -55,6 +55,7 @@ from .sparql.named_queries import internal_query
 from .namespaces import IMH, short_id
 from .render import Result, Table, cell_text
 from .stores import Backend
+from .values import is_true
 
 STATUSES: tuple[str, ...] = ("eligible", "not_yet", "unknown")
 _STATUS_WORDS = {"eligible": "eligible", "unknown": "unknown", "not_yet": "not yet"}
@@ -515,7 +516,7 @@ class _Context:
             routes = tuple(sorted((self.route(r, f) for r, f in route_facts), key=lambda r: (r.label, r.iri)))
             checks.append(_any_route(routes))
 
-        exams = [str(v).lower() in ("true", "1") for v, _ in facts.get("requiresExam", [])]
+        exams = [is_true(v) for v, _ in facts.get("requiresExam", [])]
         steps = sorted({str(v) for v, _ in facts.get("applicationStep", [])}, key=_step_key)
         step_words = [label_of(self.backend, s) for s in steps]
         if any(exams):

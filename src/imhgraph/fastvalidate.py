@@ -34,6 +34,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from .stores import Backend
+from .values import is_true
 
 #: sh: predicates that say something about how to validate; any other sh: predicate on a
 #: shape is a constraint this module does not know, and makes it hand over to pySHACL.
@@ -154,7 +155,7 @@ class Compiler:
         return f"VALUES ?c{self._counter} {{ {classes} }} {v} rdf:type ?c{self._counter} ."
 
     def _deactivated(self, shape: Node) -> bool:
-        return any(str(v).lower() == "true" for v in self.shapes.objects(shape, SH.deactivated))
+        return any(is_true(v) for v in self.shapes.objects(shape, SH.deactivated))
 
     def check(self, shape: Node, depth: int = 0) -> None:
         """Raise :class:`Unsupported` when *shape* (or a shape it uses) has an unknown constraint."""

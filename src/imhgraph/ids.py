@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rdflib import URIRef
+from rdflib.namespace import RDFS, SKOS
 
 from .errors import AmbiguousIdError, UnknownIdError
 from .namespaces import IMH, expand, short_id
@@ -54,6 +55,15 @@ def best_label(iri: str, pref: Sequence[Any] = (), other: Sequence[Any] = ()) ->
         if english or group:
             return min(str(c) for c in (english or group))
     return short_id(str(iri))
+
+
+def graph_label(graph: Any, subject: Any) -> str:
+    """The name :func:`best_label` gives *subject* from the labels in an rdflib *graph*, or ""
+    where it has none (or is not an IRI)."""
+    if not isinstance(subject, URIRef):
+        return ""
+    pref, other = list(graph.objects(subject, SKOS.prefLabel)), list(graph.objects(subject, RDFS.label))
+    return best_label(subject, pref, other) if pref or other else ""
 
 
 def _names(rows: Iterable[tuple[Any, ...]]) -> dict[str, str]:

@@ -37,7 +37,9 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from .errors import ImportCsvError, InputFileError, UnknownIdError
 from .namespaces import IMH, bind_all, iri_for
+from .render import plural
 from .stores import Backend
+from .values import parse_boolean
 
 #: the columns every layout needs, in the order they are reported when missing.
 BASE_COLUMNS: tuple[str, ...] = (
@@ -60,8 +62,6 @@ MAX_EVIDENCE: int = 160
 #: cell values of the wide layout (compared case-insensitively, after trimming).
 YES_MARKS: frozenset[str] = frozenset({"x", "yes", "y", "1", "true", "✓", "✔", "covered"})
 NO_MARKS: frozenset[str] = frozenset({"", "no", "n", "0", "false", "-"})
-#: accepted spellings of coverage_complete.
-BOOLEANS: dict[str, bool] = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 #: a short ID: lower-case letters and digits in words joined by single - _ or . characters.
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
@@ -102,12 +102,12 @@ class ImportResult:
 
     def summary(self, source: str) -> str:
         """One line for the user: what was imported from *source*."""
-        courses = f"{_plural(self.courses, 'course')}, " if self.courses else ""
+        courses = f"{plural(self.courses, 'course')}, " if self.courses else ""
         return (
-            f"imported {_plural(self.programs, 'program')}, {courses}"
-            f"{_plural(self.organizations, 'organization')} and "
-            f"{_plural(self.links, 'program–topic link' if not self.courses else 'topic link')} from {source} "
-            f"({self.layout} layout, {_plural(self.rows, 'row')})"
+            f"imported {plural(self.programs, 'program')}, {courses}"
+            f"{plural(self.organizations, 'organization')} and "
+            f"{plural(self.links, 'program–topic link' if not self.courses else 'topic link')} from {source} "
+            f"({self.layout} layout, {plural(self.rows, 'row')})"
         )
 
     def turtle(self) -> str:
@@ -378,7 +378,7 @@ def _check_row(
     complete: bool | None = None
     raw_complete = record.get("coverage_complete", "")
     if raw_complete:
-        complete = BOOLEANS.get(raw_complete.lower())
+        complete = parse_boolean(raw_complete)
         if complete is None:
             problems.append(Problem(number, "coverage_complete", raw_complete, "not true or false (leave it blank if unknown)"))
     retrieved = record.get("retrieved", "")
@@ -515,7 +515,7 @@ def _error(name: str, problems: list[Problem]) -> ImportCsvError:
     ordered = sorted(set(problems), key=lambda p: (p.row, p.column, p.value, p.message))
     lines = "\n".join("  " + p.text() for p in ordered)
     error = ImportCsvError(
-        f"{name}: {_plural(len(ordered), 'problem')}; nothing was written:\n{lines}",
+        f"{name}: {plural(len(ordered), 'problem')}; nothing was written:\n{lines}",
         hint="Fix these rows and run import-csv again. Topic IDs are the short IDs of the topic "
         "scheme (ontology/topics.ttl), such as attachment-theory.",
     )
@@ -590,10 +590,6 @@ def _course_slug(pid: str, course: _Course, taken: set[str]) -> str:
         slug, n = f"{base}-{n}", n + 1
     taken.add(slug)
     return slug
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 __all__ = ["ImportResult", "Problem", "import_csv", "import_text"]

@@ -166,19 +166,25 @@ def render_delimited(table: Table, delimiter: str) -> str:
     return out.getvalue()
 
 
-def _markdown_cell(text: str) -> str:
+def markdown_escape(text: str) -> str:
+    """*text* safe in a Markdown table cell: backslashes and pipes escaped, line breaks as spaces."""
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def plural(n: int, word: str) -> str:
+    """``1 violation``, ``2 violations``: a count and its noun (regular plurals)."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def render_markdown(table: Table) -> str:
     """A GitHub-flavoured Markdown table (pipes escaped), title as a heading, notes after."""
     lines: list[str] = []
     if table.title:
-        lines += [f"### {_markdown_cell(table.title)}", ""]
-    lines.append("| " + " | ".join(_markdown_cell(c) for c in table.columns) + " |")
+        lines += [f"### {markdown_escape(table.title)}", ""]
+    lines.append("| " + " | ".join(markdown_escape(c) for c in table.columns) + " |")
     lines.append("|" + "|".join(" --- " for _ in table.columns) + "|")
     for row in table.rows:
-        lines.append("| " + " | ".join(_markdown_cell(cell_text(v)) for v in row) + " |")
+        lines.append("| " + " | ".join(markdown_escape(cell_text(v)) for v in row) + " |")
     if table.notes:
         lines.append("")
         lines.extend(table.notes)

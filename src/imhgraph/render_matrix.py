@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .coverage.data import CELL_VALUES, SYMBOLS
 from .namespaces import short_id
-from .render import csv_safe
+from .render import csv_safe, markdown_escape
 
 if TYPE_CHECKING:
     from .coverage.grid import CoverageMatrix
@@ -143,17 +143,14 @@ def text_chunks(matrix: CoverageMatrix, width: int = 100) -> Iterator[str]:
 
 def markdown(matrix: CoverageMatrix) -> str:
     """A Markdown table with numbered topic columns, then the key and the legend."""
-    def esc(text: str) -> str:
-        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
     lines = [
         "| program | " + " | ".join(str(i) for i in range(1, len(matrix.topics) + 1)) + " |",
         "| --- |" + "".join(" :-: |" for _ in matrix.topics),
     ]
     for program, cells in matrix.rows():
-        lines.append(f"| {esc(short_id(program))} | " + " | ".join(SYMBOLS[v] for v in cells) + " |")
+        lines.append(f"| {markdown_escape(short_id(program))} | " + " | ".join(SYMBOLS[v] for v in cells) + " |")
     lines += ["", "Topics:", ""]
     for number, tid, label, _level in matrix.key_rows():
-        lines.append(f"{number}. `{tid}` {esc(label)}")
+        lines.append(f"{number}. `{tid}` {markdown_escape(label)}")
     lines += ["", "Legend: " + "; ".join(f"{SYMBOLS[v]} {v}" for v in CELL_VALUES) + "."]
     return "\n".join(lines) + "\n"

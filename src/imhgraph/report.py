@@ -16,7 +16,6 @@ import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from html import escape
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -480,10 +479,8 @@ def _sources_section(data: Any, sources: dict[str, ProgramSources], cited: Seque
 
 
 def _footer() -> str:
-    try:
-        release = version("imhgraph")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        release = "development"
+    from . import __version__ as release
+
     return (f"<footer>Made by imhgraph {escape(release)} (<code>imhgraph report</code>). The same data gives "
             "the same page: it carries no creation time. Coverage values: direct, narrower, no, unknown "
             "(SPEC §3).</footer>")

@@ -13,11 +13,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.namespace import RDF, SH
 
 from . import resources
 from .namespaces import bind_all, show_term
-from .render import Result, Table
+from .render import Result, Table, plural
 from .stores import Backend, graph_from_files
 
 SEVERITIES: dict[URIRef, str] = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
@@ -92,7 +92,7 @@ class ValidationReport(Result):
 
     def summary(self) -> str:
         """One line: conforms or not, and the counts."""
-        counts = f"{_plural(self.violations, 'violation')}, {_plural(self.warnings, 'warning')}"
+        counts = f"{plural(self.violations, 'violation')}, {plural(self.warnings, 'warning')}"
         return ("The data conforms: " if self.conforms else "The data does not conform: ") + counts + "."
 
     def text(self) -> str:
@@ -219,13 +219,6 @@ def _show_path(results: Graph, path: object) -> str:
 
 
 def _label(data: Graph, focus: object) -> str:
-    from .ids import best_label
+    from .ids import graph_label
 
-    if not isinstance(focus, URIRef):
-        return ""
-    pref, other = list(data.objects(focus, SKOS.prefLabel)), list(data.objects(focus, RDFS.label))
-    return best_label(focus, pref, other) if pref or other else ""
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    return graph_label(data, focus)

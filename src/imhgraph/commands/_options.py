@@ -8,9 +8,10 @@ from typing import Any, TypeVar
 
 import click
 
+from imhgraph.render import TABLE_FORMATS
+
 F = TypeVar("F", bound=Callable[..., Any])
 
-TABLE_FORMATS = ("table", "csv", "tsv", "markdown", "json")
 
 
 class FiniteFloat(click.FloatRange):

@@ -6,13 +6,13 @@ import click
 
 from pathlib import Path
 
-from ._options import backend, emit, format_option, output_option
+from ._options import TABLE_FORMATS, backend, emit, format_option, output_option
 
 
 @click.command()
 @click.argument("a", metavar="A")
 @click.argument("b", metavar="B")
-@format_option(("table", "csv", "tsv", "markdown", "json"))
+@format_option(TABLE_FORMATS)
 @output_option()
 @click.pass_context
 def command(ctx: click.Context, a: str, b: str, fmt: str, output: Path | None) -> None:

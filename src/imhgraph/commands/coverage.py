@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from ._options import backend, emit, format_option, output_option
+from ._options import TABLE_FORMATS, backend, emit, format_option, output_option
 
-FORMATS = ("table", "csv", "tsv", "markdown", "json")
 
 
 @click.command()
@@ -25,7 +24,7 @@ FORMATS = ("table", "csv", "tsv", "markdown", "json")
     help="Instead of the matrix: for each --program, every course with the topics it covers, the "
     "evidence (the words of the source) and the source page, then the program's own claims.",
 )
-@format_option(FORMATS)
+@format_option(TABLE_FORMATS)
 @output_option()
 @click.pass_context
 def command(

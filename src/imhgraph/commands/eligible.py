@@ -6,7 +6,7 @@ import click
 
 from pathlib import Path
 
-from ._options import FiniteFloat, backend, emit, format_option, output_option
+from ._options import TABLE_FORMATS, FiniteFloat, backend, emit, format_option, output_option
 
 _AMOUNT = FiniteFloat(min=0)
 
@@ -26,7 +26,7 @@ _AMOUNT = FiniteFloat(min=0)
 @click.option("--supervision-hours", type=_AMOUNT, metavar="N", help="Hours of reflective supervision or consultation received.")
 @click.option("--profession", metavar="ID", help="Professional background, e.g. clinical-social-worker, nurse, LCSW.")
 @click.option("--enrolled-at", metavar="ORG", help="Organization whose graduate program you are enrolled in now.")
-@format_option(("table", "csv", "tsv", "markdown", "json"))
+@format_option(TABLE_FORMATS)
 @output_option()
 @click.pass_context
 def command(

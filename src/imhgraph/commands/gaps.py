@@ -6,7 +6,7 @@ import click
 
 from pathlib import Path
 
-from ._options import backend, emit, finish, format_option, output_option
+from ._options import TABLE_FORMATS, backend, emit, finish, format_option, output_option
 
 
 @click.command()
@@ -16,7 +16,7 @@ from ._options import backend, emit, finish, format_option, output_option
 @click.option(
     "--fail-on-gaps", is_flag=True, help="Exit 1 when a required topic is certainly not covered (cell `no`)."
 )
-@format_option(("table", "csv", "tsv", "markdown", "json"))
+@format_option(TABLE_FORMATS)
 @output_option()
 @click.pass_context
 def command(

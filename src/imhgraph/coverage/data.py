@@ -47,6 +47,7 @@ from ..ids import best_label
 from ..sparql.named_queries import internal_query
 from ..namespaces import short_id
 from ..stores import Backend
+from ..values import is_true
 
 #: The four cell values, in the order reports list them.
 CELL_VALUES: tuple[str, ...] = ("direct", "narrower", "no", "unknown")
@@ -220,7 +221,7 @@ def load_coverage_data(backend: Backend) -> CoverageData:
         if label is not None and label not in names:
             names.append(label)
         if complete is not None:
-            flags.setdefault(key, []).append(_truthy(complete))
+            flags.setdefault(key, []).append(is_true(complete))
     programs = {p: best_label(p, other=program_labels[p]) for p in sorted(program_labels, key=short_id)}
     # Conflicting flags (true and false) cannot close the world: only all-true is complete.
     complete = {p: bool(flags.get(p)) and all(flags[p]) for p in programs}
@@ -292,10 +293,6 @@ def load_coverage_data(backend: Backend) -> CoverageData:
     topic_labels.update(ordered)
     backend.memo["coverage-data"] = data
     return data
-
-
-def _truthy(value: Any) -> bool:
-    return str(value).strip().lower() in ("true", "1")
 
 
 def _depths(topics: dict[str, str], broader: dict[str, frozenset[str]]) -> dict[str, int]:

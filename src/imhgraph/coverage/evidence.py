@@ -21,6 +21,7 @@ from ..namespaces import short_id
 from ..render import Result, Table
 from ..sparql.named_queries import internal_query
 from ..stores import Backend
+from ..values import is_true
 from .data import count_cells, load_coverage_data
 
 #: at least this many courses with evidence make a program's curriculum "recorded".
@@ -96,7 +97,7 @@ def load_evidence(backend: Backend, program: str | None = None) -> Evidence:
             if value is not None:
                 d.setdefault(name, str(value))
         if required is not None:
-            d.setdefault("required", str(required).strip().lower() in ("true", "1"))
+            d.setdefault("required", is_true(required))
         if source is not None:
             d["sources"].add(str(source))
     courses: dict[str, list[Course]] = {}

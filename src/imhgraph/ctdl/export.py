@@ -37,6 +37,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from ..namespaces import BASE, IMH, SCHEMA, short_id
+from ..values import is_true
 from .vocab import (
     AUDLEVEL,
     CEASN,
@@ -197,7 +198,7 @@ class _Mapper:
 
     def flag(self, node: URIRef, predicate: URIRef) -> bool | None:
         value = self.g.value(node, predicate)
-        return None if value is None else str(value).strip().lower() in ("true", "1")
+        return None if value is None else is_true(value)
 
     def strings(self, node: URIRef, *predicates: URIRef) -> list[str]:
         return sorted({str(v) for p in predicates for v in self.g.objects(node, p)})

@@ -36,7 +36,7 @@ from typing import Any
 
 from ..errors import QueryError, UnknownQueryError
 from ..namespaces import KINDS, PREFIXES
-from ..render import Result, Table
+from ..render import Result, Table, markdown_escape
 from ..resources import queries_dir
 from .text import code_only
 
@@ -417,7 +417,7 @@ def catalogue_markdown(queries: Mapping[str, NamedQuery] | None = None) -> str:
         params = "<br>".join(
             f"`{p.name}` ({p.kind_text})" + (f", e.g. `{p.example}`" if p.example else "") for p in q.params
         )
-        answers = f"**{q.title}.** {q.description}".replace("|", "\\|")
+        answers = markdown_escape(f"**{q.title}.** {q.description}")
         columns = ", ".join(f"`{c}`" for c in q.columns)
         lines.append(f"| `{q.name}` | {answers} | {params or '—'} | {columns} |")
     return "\n".join(lines) + "\n"

@@ -14,6 +14,7 @@ from rdflib.term import Node
 from ..errors import QueryError, UnknownIdError
 from ..namespaces import PREFIXES, expand
 from ..stores import Backend
+from ..values import parse_boolean
 from .named_queries import ID_KINDS, KIND_HELP, NamedQuery, Param
 from .text import code_only, placeholder_pattern
 
@@ -108,12 +109,10 @@ def to_term(backend: Backend, param: Param, text: str) -> Node:
                 raise ValueError(value)
             return Literal(number, datatype=XSD.decimal)
         if kind == "boolean":
-            lowered = value.casefold()
-            if lowered in ("true", "yes", "1"):
-                return Literal(True)
-            if lowered in ("false", "no", "0"):
-                return Literal(False)
-            raise ValueError(value)
+            answer = parse_boolean(value)
+            if answer is None:
+                raise ValueError(value)
+            return Literal(answer)
     except (ValueError, InvalidOperation):
         raise QueryError(
             f"parameter {param.name!r}: {text!r} is not {KIND_HELP[kind]}", hint=f"{param.usage()}."

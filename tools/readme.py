@@ -1,7 +1,8 @@
 """README sections generated from the code, so the documentation cannot drift.
 
-``python -m imhgraph.docs`` rewrites the generated sections of README.md in place;
-``tests/test_docs.py`` fails when the README differs from what this module generates.
+``python tools/readme.py README.md`` rewrites the generated sections of README.md in place;
+``tests/test_docs.py`` fails when the README differs from what this module generates. A
+development tool: it is not part of the installed package.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .errors import ALL_ERRORS, ImhgraphError
+from imhgraph.errors import ALL_ERRORS, ImhgraphError
 
 EXIT_CODES: tuple[tuple[int, str], ...] = (
     (0, "success; `validate`: the data conforms (warnings allowed); `diff`: no change"),
@@ -50,7 +51,7 @@ def _kind(cls: type[ImhgraphError]) -> str:
 
 def queries_catalogue_markdown() -> str:
     """The catalogue of named queries, from their headers."""
-    from .sparql import catalogue_markdown
+    from imhgraph.sparql import catalogue_markdown
 
     return catalogue_markdown()
 
@@ -317,7 +318,7 @@ def regenerate(readme: Path) -> bool:
     for name, generate in SECTIONS.items():
         new = replace_section(new, name, generate())
     if new != old:
-        from .atomic import write_atomic
+        from imhgraph.atomic import write_atomic
 
         write_atomic(readme, new)
     return new != old
