@@ -27,6 +27,13 @@ class Run:
     stderr: str
 
 
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests read what the commands say, not how it is laid out: a terminal wide enough that
+    no table wraps. tests/test_terminal.py checks the fitting with COLUMNS of its own."""
+    monkeypatch.setenv("COLUMNS", "1000")
+
+
 @pytest.fixture(scope="session")
 def bundled() -> OxigraphBackend:
     """The bundled vocabulary and data, loaded once for the session (do not mutate)."""

@@ -40,16 +40,48 @@ COMMANDS: dict[str, str] = {
 
 EXIT_BUG = 3
 
+#: words people type for a command that does not exist → the command that does what they
+#: mean (spelling alone would send ``show`` to ``push``, an upload).
+MEANINGS: dict[str, str] = {
+    "show": "query program-graph",
+    "describe": "query program-graph",
+    "view": "query program-graph",
+    "info": "query program-graph",
+    "find": "query list-programs",
+    "search": "query list-programs",
+    "list": "query list-programs",
+    "programs": "query list-programs",
+    "topics": "query list-topics",
+    "credentials": "query list-credentials",
+    "check": "validate",
+    "lint": "validate",
+    "matrix": "coverage",
+    "html": "report",
+    "upload": "push",
+    "load": "push",
+    "publish": "export --format ctdl",
+    "convert": "export",
+    "similarity": "analyze similarity",
+    "centrality": "analyze centrality",
+    "communities": "analyze communities",
+    "count": "stats",
+    "import": "import-csv",
+}
+
 
 @dataclass
 class AppState:
     """What the global options said; opens the backend on first use and closes it at exit."""
 
     data: tuple[Path, ...] = ()
+    #: files or folders loaded beside the bundled data (``--add``).
+    add: tuple[Path, ...] = ()
     store: Path | None = None
     endpoint: str | None = None
     timeout: float = 30.0
     debug: bool = False
+    #: one line per table row, whatever the terminal's width (``--wide``).
+    wide: bool = False
     options: dict[str, Any] = field(default_factory=dict)
     _backend: Any = None
 
@@ -58,9 +90,31 @@ class AppState:
         if self._backend is None:
             from .backends import BackendSpec
 
-            spec = BackendSpec(self.data, self.store, self.endpoint, self.timeout, self.options)
+            spec = BackendSpec(self.loaded_data(), self.store, self.endpoint, self.timeout, self.options)
             self._backend = spec.open()
         return self._backend
+
+    def loaded_data(self) -> tuple[Path, ...]:
+        """The data paths to load: ``--data`` (replacing the bundled data), or the bundled
+        data plus ``--add``; empty means the bundled data alone."""
+        if self.add and not self.data:
+            from .resources import bundled_data_files
+
+            return (*bundled_data_files(), *self.add)
+        return (*self.data, *self.add)
+
+    def describe_data(self) -> str:
+        """Which data this run loaded, in words (for errors about missing IDs)."""
+        if self.endpoint:
+            return f"the endpoint {self.endpoint}"
+        if self.store and not self.data and not self.add:
+            return f"the store {self.store}"
+        if self.data:
+            names = ", ".join(str(p) for p in (*self.data, *self.add))
+            return f"only {names} (--data replaces the bundled data)"
+        if self.add:
+            return "the bundled data and " + ", ".join(str(p) for p in self.add)
+        return "the bundled data"
 
     def close(self) -> None:
         """Close the backend if one was opened."""
@@ -89,12 +143,25 @@ class LazyGroup(click.Group):
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
         if name and not name.startswith("-") and name not in COMMANDS:
-            import difflib
-
-            close = difflib.get_close_matches(name, list(COMMANDS), n=3, cutoff=0.5)
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            ctx.fail(f"No such command {name!r}.{hint} See `imhgraph --help`.")
+            ctx.fail(f"No such command {name!r}.{suggest_command(name)}")
         return super().resolve_command(ctx, args)
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """click's ``main``, with its usage errors (missing option, bad value, unknown command
+        or option, no such file) in imhgraph's own look: ``error [IMH001]: …`` and a hint, exit 2."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as exc:
+            sys.exit(report_usage_error(exc))
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         from .atomic import Inputs, reading
@@ -110,11 +177,26 @@ class LazyGroup(click.Group):
         except click.exceptions.Abort:
             raise
         except Exception as exc:  # noqa: BLE001 — the one place errors become exit codes
+            _name_the_data(exc, _state(ctx, state))
             raise click.exceptions.Exit(report_exception(exc, debug=_state(ctx, state).debug)) from None
         finally:
             # The group callback replaces ctx.obj with the AppState of this run: close that one
             # (an on-disk store must be flushed and its lock released).
             _state(ctx, state).close()
+
+
+def _name_the_data(exc: Exception, state: AppState) -> None:
+    """An unknown ID may only be missing from the data this run loaded: say which data
+    that was, and how to load the bundled data beside one's own."""
+    from .errors import UnknownIdError
+
+    if not isinstance(exc, UnknownIdError):
+        return
+    note = f"Loaded: {state.describe_data()}."
+    if state.data and not state.endpoint:
+        mine = " ".join(f"--add {p}" for p in state.data)
+        note += f" To use your files beside the bundled programs, write {mine} instead."
+    exc.hint = f"{exc.hint} {note}" if exc.hint else note
 
 
 def _state(ctx: click.Context, fallback: AppState) -> AppState:
@@ -155,14 +237,42 @@ def _set_global(name: str) -> Any:
         state = ctx.find_root().obj
         if state is None or value in (None, (), False):
             return
-        if name == "data":
-            state.data = tuple(value)
+        if name in ("data", "add"):
+            setattr(state, name, tuple(value))
         elif name in _ENDPOINT_OPTIONS:
             state.options[name] = value
         else:
             setattr(state, name, value)
 
     return callback
+
+
+def suggest_command(name: str) -> str:
+    """" Did you mean: …?" for a mistyped or imagined command: what people mean by the word
+    first, then commands spelled alike; empty when nothing comes close."""
+    import difflib
+
+    word = name.lower()
+    meant = [MEANINGS[word]] if word in MEANINGS and MEANINGS[word] != name else []
+    close = [c for c in difflib.get_close_matches(word, list(COMMANDS), n=3, cutoff=0.5) if c not in meant]
+    if meant:
+        close = [c for c in close if c not in MEANINGS.values()][:1]
+    found = meant + close
+    return f" Did you mean: {', '.join(found)}?" if found else ""
+
+
+def report_usage_error(exc: click.UsageError) -> int:
+    """Print a usage error of click's (missing option, bad value, unknown command or option,
+    missing file) as every other error reads, with a hint naming the command's help; exit 2."""
+    from .errors import UsageError
+
+    path = exc.ctx.command_path if exc.ctx is not None else "imhgraph"
+    message = exc.format_message().strip()
+    if message.startswith("Error: "):
+        message = message[len("Error: "):]
+    click.echo(f"error [{UsageError.code}]: {message}", err=True)
+    click.echo(f"hint: `{path} --help` lists its options and arguments.", err=True)
+    return UsageError.exit_code
 
 
 def report_exception(exc: BaseException, *, debug: bool) -> int:
@@ -219,6 +329,15 @@ def report_exception(exc: BaseException, *, debug: bool) -> int:
     "(repeatable). The ontology and topic scheme are always loaded.",
 )
 @click.option(
+    "--add",
+    "add",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="Turtle, JSON-LD or N-Triples file or folder to load beside the bundled data "
+    "(repeatable): your program compared with the field's.",
+)
+@click.option(
     "--store",
     type=click.Path(path_type=Path, file_okay=False),
     metavar="DIR",
@@ -254,12 +373,14 @@ def report_exception(exc: BaseException, *, debug: bool) -> int:
     show_default=True,
     help="Seconds to wait for an endpoint before giving up.",
 )
+@click.option("--wide", is_flag=True, help="Tables keep one line per row, however wide (default: fit the terminal, COLUMNS).")
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 @click.version_option(package_name="imhgraph", prog_name="imhgraph")
 @click.pass_context
 def cli(
     ctx: click.Context,
     data: tuple[Path, ...],
+    add: tuple[Path, ...],
     store: Path | None,
     endpoint: str | None,
     update_endpoint: str | None,
@@ -267,6 +388,7 @@ def cli(
     endpoint_graph: str | None,
     query_method: str | None,
     timeout: float,
+    wide: bool,
     debug: bool,
 ) -> None:
     """imhgraph: a knowledge graph of Infant Mental Health specialist training.
@@ -276,7 +398,7 @@ def cli(
     Exit codes: 0 success, 1 a finding (violations, gaps), 2 unusable input or
     usage, 3 a bug in imhgraph.
     """
-    ctx.obj = AppState(data=data, store=store, endpoint=endpoint, timeout=timeout, debug=debug)
+    ctx.obj = AppState(data=data, add=add, store=store, endpoint=endpoint, timeout=timeout, debug=debug, wide=wide)
     for key in _ENDPOINT_OPTIONS:
         if ctx.params.get(key):
             ctx.obj.options[key] = ctx.params[key]

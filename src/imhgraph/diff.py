@@ -159,7 +159,7 @@ class DiffReport(Result):
         ]
         return f"{len(self.changes)} change{'' if len(self.changes) == 1 else 's'}: " + "; ".join(parts) + "."
 
-    def document(self, fmt: str) -> str | None:
+    def document(self, fmt: str, width: int | None = None) -> str | None:
         """Equal versions: the one summary line, in every format but JSON."""
         return self.summary_line() + "\n" if self.equal and fmt != "json" else None
 

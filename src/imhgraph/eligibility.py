@@ -327,7 +327,7 @@ class Eligibility(Result):
         ]
         return Table(["kind", "id", "label", "status", "missing"], rows)
 
-    def document(self, fmt: str) -> str | None:
+    def document(self, fmt: str, width: int | None = None) -> str | None:
         """For people (``table``), the sections of :meth:`text`; the other formats are the table."""
         return self.text() if fmt == "table" else None
 

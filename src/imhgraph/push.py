@@ -43,7 +43,7 @@ class PushResult(Result):
             "default_graph_is_union": self.union,
         }
 
-    def document(self, fmt: str) -> str | None:
+    def document(self, fmt: str, width: int | None = None) -> str | None:
         """``text``: :meth:`text`."""
         return self.text() if fmt == "text" else None
 

@@ -36,10 +36,18 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
 
-def render_table(table: Table, fmt: str) -> str:
-    """*table* as text in *fmt* (one of :data:`TABLE_FORMATS`)."""
+#: the formats written for people, which fit the terminal's width when one is given.
+PEOPLE_FORMATS: tuple[str, ...] = ("table", "text")
+
+#: the narrowest width honoured: below it a table would be one word per line.
+MIN_WIDTH = 40
+
+
+def render_table(table: Table, fmt: str, width: int | None = None) -> str:
+    """*table* as text in *fmt* (one of :data:`TABLE_FORMATS`); *width* bounds the
+    ``table`` format's lines (None: one line per row, however long)."""
     if fmt == "table":
-        return render_text(table)
+        return render_text(table, width)
     if fmt == "csv":
         return render_delimited(table, ",")
     if fmt == "tsv":
@@ -84,32 +92,109 @@ class Result:
         cells that read differently for people and for spreadsheets)."""
         raise NotImplementedError
 
-    def document(self, fmt: str) -> str | Iterable[str] | None:
+    def document(self, fmt: str, width: int | None = None) -> str | Iterable[str] | None:
         """The text of *fmt* where it is more than the table (the ``table`` view for people,
-        Turtle, …), in one string or in chunks; None where the table or JSON says it all."""
+        Turtle, …), in one string or in chunks; None where the table or JSON says it all.
+        *width* is the terminal's width for the people's formats (None: unbounded); lines
+        longer than it are wrapped afterwards by :func:`render`, so a result only uses it
+        where it can lay itself out better (the coverage matrix splits into blocks)."""
         return None
 
 
-def render(result: Table | Result, fmt: str) -> str | Iterator[str]:
-    """*result* in *fmt*: a string, or chunks of text for results that stream."""
+def render(result: Table | Result, fmt: str, width: int | None = None) -> str | Iterator[str]:
+    """*result* in *fmt*: a string, or chunks of text for results that stream.
+
+    *width*: for the people's formats (:data:`PEOPLE_FORMATS`), the longest line wanted —
+    tables wrap inside their columns or stack into records, other lines wrap on word
+    boundaries with a hanging indent; None keeps one line per row (``--wide``, files)."""
+    if width is not None:
+        width = max(width, MIN_WIDTH)
     if isinstance(result, Table):
-        return render_table(result, fmt)
-    text = result.document(fmt)
+        return render_table(result, fmt, width)
+    text = result.document(fmt, width)
     if text is not None:
-        return text
+        if width is None or fmt not in PEOPLE_FORMATS:
+            return text
+        return fit_text(text, width) if isinstance(text, str) else fit_chunks(text, width)
     if fmt == "json":
         stream = result.json_list()
         return stream_json(stream) if stream is not None else render_json(result.to_json())
     tables = result.table(fmt)
     if isinstance(tables, Table):
-        return render_table(tables, fmt)
-    return "\n".join(render_table(t, fmt) for t in tables)
+        return render_table(tables, fmt, width)
+    return "\n".join(render_table(t, fmt, width) for t in tables)
 
 
-def render_text_of(result: Table | Result, fmt: str) -> str:
+def render_text_of(result: Table | Result, fmt: str, width: int | None = None) -> str:
     """:func:`render`, joined into one string."""
-    out = render(result, fmt)
+    out = render(result, fmt, width)
     return out if isinstance(out, str) else "".join(out)
+
+
+# -- fitting text to a terminal ------------------------------------------------------------
+
+def text_width(text: str) -> int:
+    """How many terminal columns *text* takes (East Asian wide characters take two,
+    combining marks none)."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        for ch in text
+    )
+
+
+def wrap(text: str, width: int, indent: str = "", hanging: str = "") -> list[str]:
+    """*text* broken on word boundaries into lines of at most *width* columns (a word longer
+    than a whole line — a URL — is the only thing ever cut); never an empty list."""
+    import textwrap
+
+    lines = textwrap.wrap(
+        text,
+        width=max(width, len(indent) + 1, len(hanging) + 1),
+        initial_indent=indent,
+        subsequent_indent=hanging,
+        break_long_words=True,
+        break_on_hyphens=False,
+    )
+    return lines or [indent.rstrip()]
+
+
+def fit_line(line: str, width: int) -> list[str]:
+    """One line of free text within *width*: kept as is when it fits, else wrapped with a
+    hanging indent four columns deeper than its own."""
+    if text_width(line) <= width:
+        return [line]
+    body = line.lstrip(" ")
+    indent = line[: len(line) - len(body)]
+    if len(indent) > width // 2:
+        indent = indent[: width // 2]
+    return wrap(body, width, indent, indent + "    ")
+
+
+def fit_text(text: str, width: int) -> str:
+    """Every line of *text* within *width* (see :func:`fit_line`)."""
+    ends = text.endswith("\n")
+    lines = text.split("\n")
+    if ends:
+        lines.pop()
+    out = [part for line in lines for part in fit_line(line, width)]
+    return "\n".join(out) + ("\n" if ends else "")
+
+
+def fit_chunks(chunks: Iterable[str], width: int) -> Iterator[str]:
+    """:func:`fit_text` over streamed chunks, a whole line at a time."""
+    pending = ""
+    for chunk in chunks:
+        pending += chunk
+        if "\n" not in pending:
+            continue
+        head, _, pending = pending.rpartition("\n")
+        yield fit_text(head + "\n", width)
+    if pending:
+        yield fit_text(pending, width)
 
 
 def cell_text(value: Any) -> str:
@@ -127,26 +212,102 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def render_text(table: Table) -> str:
-    """An aligned plain-text table with a header rule, title above and notes below."""
+def render_text(table: Table, width: int | None = None) -> str:
+    """An aligned plain-text table with a header rule, title above and notes below.
+
+    Within *width* (None: unbounded) when the natural layout is wider: long cells wrap on
+    word boundaries inside their columns; where even the columns' longest words cannot sit
+    side by side, each row becomes a record of ``column: value`` lines."""
     cells = [[cell_text(v) for v in row] for row in table.rows]
-    widths = [len(c) for c in table.columns]
+    widths = [text_width(c) for c in table.columns]
     for row in cells:
         for i, text in enumerate(row):
-            widths[i] = max(widths[i], len(text))
+            widths[i] = max(widths[i], *(text_width(part) for part in text.split("\n")))
+    gap = 2 * (len(widths) - 1)
     lines: list[str] = []
     if table.title:
-        lines += [table.title, ""]
-    lines.append("  ".join(c.ljust(w) for c, w in zip(table.columns, widths)).rstrip())
-    lines.append("  ".join("-" * w for w in widths))
-    for row in cells:
-        lines.append("  ".join(t.ljust(w) for t, w in zip(row, widths)).rstrip())
+        lines += [*_fit(table.title, width), ""]
+    if width is None or sum(widths) + gap <= width:
+        lines += _aligned(table.columns, cells, widths)
+    else:
+        fitted = _column_widths(table.columns, cells, widths, width - gap)
+        lines += _aligned(table.columns, cells, fitted, wrapped=True) if fitted else _records(table.columns, cells, width)
     if not cells:
         lines.append("(no rows)")
     if table.notes:
         lines.append("")
-        lines.extend(table.notes)
+        for note in table.notes:
+            lines.extend(_fit(note, width))
     return "\n".join(lines) + "\n"
+
+
+def _fit(line: str, width: int | None) -> list[str]:
+    return [line] if width is None else fit_line(line, width)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - text_width(text))
+
+
+def _aligned(columns: list[str], cells: list[list[str]], widths: list[int], *, wrapped: bool = False) -> list[str]:
+    def row_lines(row: Sequence[str]) -> list[str]:
+        if not wrapped:
+            return ["  ".join(_pad(t, w) for t, w in zip(row, widths)).rstrip()]
+        parts = [[p for chunk in t.split("\n") for p in wrap(chunk, w)] for t, w in zip(row, widths)]
+        depth = max(len(p) for p in parts)
+        return [
+            "  ".join(_pad(p[i] if i < len(p) else "", w) for p, w in zip(parts, widths)).rstrip()
+            for i in range(depth)
+        ]
+
+    lines = row_lines(columns)
+    lines.append("  ".join("-" * w for w in widths))
+    for row in cells:
+        lines.extend(row_lines(row))
+    return lines
+
+
+def _column_widths(columns: list[str], cells: list[list[str]], natural: list[int], room: int) -> list[int] | None:
+    """Column widths summing to at most *room*: each at least its longest word, the rest of
+    the room shared in proportion to how much each column would still like; None when the
+    longest words alone do not fit."""
+    least = [max(text_width(w) for w in c.split() or [""]) for c in columns]
+    for row in cells:
+        for i, text in enumerate(row):
+            words = text.split()
+            if words:
+                least[i] = max(least[i], *(text_width(w) for w in words))
+    if sum(least) > room:
+        return None
+    widths = list(least)
+    spare = room - sum(widths)
+    wants = [n - w for n, w in zip(natural, widths)]
+    total = sum(wants)
+    if total:
+        for i, want in enumerate(wants):
+            widths[i] += min(want, spare * want // total)
+        rest = room - sum(widths)
+        for i in sorted(range(len(widths)), key=lambda i: wants[i] - (widths[i] - least[i]), reverse=True):
+            if rest <= 0:
+                break
+            extra = min(rest, natural[i] - widths[i])
+            widths[i] += extra
+            rest -= extra
+    return widths
+
+
+def _records(columns: list[str], cells: list[list[str]], width: int) -> list[str]:
+    """Each row as a block of ``column: value`` lines, values wrapped under themselves."""
+    key_w = min(max(text_width(c) for c in columns) + 2, width // 3)
+    lines: list[str] = []
+    for n, row in enumerate(cells):
+        if n:
+            lines.append("")
+        for column, text in zip(columns, row):
+            key = _pad(column + ":", key_w) if text_width(column) + 1 < key_w else column + ": "
+            for k, chunk in enumerate(text.split("\n") or [""]):
+                lines += wrap(chunk, width, key if k == 0 else " " * key_w, " " * key_w)
+    return lines
 
 
 def csv_safe(text: str) -> str:

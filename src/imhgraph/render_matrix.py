@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from .coverage.grid import CoverageMatrix
 
 
-def matrix_chunks(matrix: CoverageMatrix, fmt: str) -> Iterator[str]:
-    """*matrix* in *fmt* (table, csv, tsv, markdown, json) as text chunks."""
+def matrix_chunks(matrix: CoverageMatrix, fmt: str, width: int | None = None) -> Iterator[str]:
+    """*matrix* in *fmt* (table, csv, tsv, markdown, json) as text chunks; *width* splits
+    the ``table`` view into blocks of topic columns (default 100 columns)."""
     if fmt == "json":
         yield from json_chunks(matrix)
     elif fmt in ("csv", "tsv"):
@@ -33,7 +34,7 @@ def matrix_chunks(matrix: CoverageMatrix, fmt: str) -> Iterator[str]:
     elif fmt == "markdown":
         yield markdown(matrix)
     elif fmt == "table":
-        yield from text_chunks(matrix)
+        yield from text_chunks(matrix, width or 100)
     else:
         raise ValueError(f"unknown format {fmt!r}")
 
@@ -104,8 +105,11 @@ def text_chunks(matrix: CoverageMatrix, width: int = 100) -> Iterator[str]:
         yield "(nothing to show: no programs or no topics match)\n"
         return
     ids = [short_id(p) for p in matrix.programs]
-    label_w = max(len("program"), *(len(i) for i in ids))
-    per_block = max(10, (width - label_w - 2) // 2)
+    # The counts (4 × 4 columns after 3 spaces) close the last block; an ID longer than a
+    # third of the width gets a line of its own above its cells, so the cells keep the room.
+    counts_w = 3 + 4 * len(CELL_VALUES) - 1
+    label_w = min(max(len("program"), *(len(i) for i in ids)), max(len("program"), width // 3))
+    per_block = max(10, (width - label_w - 2 - counts_w + 1) // 2)
     counts = matrix.counts()
     rows = list(matrix.rows()) if n_p * n_t <= 2_000_000 else None
     for start in range(0, n_t, per_block):
@@ -125,7 +129,11 @@ def text_chunks(matrix: CoverageMatrix, width: int = 100) -> Iterator[str]:
         yield rule + "\n"
         for index, program in enumerate(matrix.programs):
             cells = rows[index][1] if rows is not None else matrix.row(program)
-            line = ids[index].ljust(label_w) + "  " + " ".join(SYMBOLS[v] for v in cells[start:stop])
+            name = ids[index]
+            if len(name) > label_w:
+                yield name + "\n"
+                name = ""
+            line = name.ljust(label_w) + "  " + " ".join(SYMBOLS[v] for v in cells[start:stop])
             if last:
                 line += "   " + " ".join(f"{counts[program][v]:>3}" for v in CELL_VALUES)
             yield line + "\n"

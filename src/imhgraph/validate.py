@@ -77,7 +77,7 @@ class ValidationReport(Result):
             "results": [asdict(r) for r in self.results],
         }
 
-    def document(self, fmt: str) -> str | None:
+    def document(self, fmt: str, width: int | None = None) -> str | None:
         """``text`` (the default, for people) and ``turtle`` (the SHACL report graph)."""
         return self.text() if fmt == "text" else self.turtle() if fmt == "turtle" else None
 

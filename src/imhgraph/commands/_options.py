@@ -72,6 +72,27 @@ def emit(text: str | Iterable[str], output: Path | None = None, *, announce: boo
             click.echo(chunk, nl=False)
 
 
+def terminal_width() -> int:
+    """The width people read at: ``COLUMNS`` when set, else the terminal's, else 80."""
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def emit_result(result: Any, fmt: str, output: Path | None = None) -> None:
+    """Render *result* in *fmt* through :func:`imhgraph.render.render` and :func:`emit` it.
+
+    On standard output the people's formats fit :func:`terminal_width` unless the global
+    ``--wide`` was given; a file (``--output``) keeps one line per row, as no terminal
+    decides its width."""
+    from imhgraph.render import render
+
+    ctx = click.get_current_context(silent=True)
+    wide = bool(ctx is not None and getattr(state(ctx), "wide", False))
+    width = None if (wide or output is not None) else terminal_width()
+    emit(render(result, fmt, width), output)
+
+
 def finish(code: int) -> None:
     """Exit with *code* (through click, so that cleanup runs)."""
     if code:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ._options import FiniteFloat, backend, emit, format_option, output_option
+from ._options import emit_result, FiniteFloat, backend, format_option, output_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,7 +60,6 @@ def similarity(ctx: click.Context, programs: tuple[str, ...], rollup: bool, fmt:
     covers. Pairs with nothing in common are left out."""
     from imhgraph.analyze import SimilarityView
     from imhgraph.analyze import similarity as run
-    from imhgraph.render import render
 
     if view == "matrix" and (min_jaccard or top):
         raise click.UsageError("--min and --top shape the pairs and nearest views; the matrix shows every pair.")
@@ -69,7 +68,7 @@ def similarity(ctx: click.Context, programs: tuple[str, ...], rollup: bool, fmt:
         result = run(data, chosen, rollup=rollup, for_matrix=True)
     else:
         result = run(data, chosen, rollup=rollup, min_jaccard=min_jaccard, top=top)
-    emit(render(SimilarityView(result, view), fmt), output)
+    emit_result(SimilarityView(result, view), fmt, output)
 
 
 @command.command()
@@ -87,11 +86,10 @@ def centrality(ctx: click.Context, programs: tuple[str, ...], rollup: bool, fmt:
     degree and betweenness in the graph of topics taught together, and a role: core, common
     or distinctive."""
     from imhgraph.analyze import centrality as run
-    from imhgraph.render import render
 
     data, chosen = _data_and_programs(ctx, programs)
     result = run(data, chosen, rollup=rollup, core=core, distinctive=distinctive, samples=samples)
-    emit(render(result, fmt), output)
+    emit_result(result, fmt, output)
 
 
 @command.command()
@@ -111,9 +109,8 @@ def communities(ctx: click.Context, programs: tuple[str, ...], rollup: bool, fmt
     """Groups of similar programs (Louvain on the Jaccard similarity graph, fixed seed), each
     described by the topics most of its members cover and few other programs do."""
     from imhgraph.analyze import communities as run
-    from imhgraph.render import render
 
     data, chosen = _data_and_programs(ctx, programs)
     result = run(data, chosen, rollup=rollup, min_jaccard=min_jaccard, top=top, resolution=resolution,
                  seed=seed, describe=describe)
-    emit(render(result, fmt), output)
+    emit_result(result, fmt, output)

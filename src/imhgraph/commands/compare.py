@@ -6,7 +6,7 @@ import click
 
 from pathlib import Path
 
-from ._options import TABLE_FORMATS, backend, emit, format_option, output_option
+from ._options import TABLE_FORMATS, backend, emit_result, format_option, output_option
 
 
 @click.command()
@@ -23,7 +23,6 @@ def command(ctx: click.Context, a: str, b: str, fmt: str, output: Path | None) -
     Jaccard similarity of their direct coverage.
     """
     from imhgraph.coverage import compare_programs
-    from imhgraph.render import render
 
     result = compare_programs(backend(ctx), a, b)
-    emit(render(result, fmt), output)
+    emit_result(result, fmt, output)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._options import TABLE_FORMATS, backend, emit, format_option, output_option
+from ._options import TABLE_FORMATS, backend, emit_result, format_option, output_option
 
 
 
@@ -50,7 +50,6 @@ def command(
     shows which course and the words of the source behind each claim.
     """
     from imhgraph.coverage import coverage_matrix
-    from imhgraph.render import render
 
     if explain:
         from imhgraph.coverage.evidence import Explanation, explain_table
@@ -60,8 +59,8 @@ def command(
             raise click.UsageError("--explain needs --program ID (repeatable): the program whose courses to show.")
         b = backend(ctx)
         tables = tuple(explain_table(b, str(p)) for p in resolve_many(b, "program", programs))
-        emit(render(Explanation(tables), fmt), output)
+        emit_result(Explanation(tables), fmt, output)
         return
 
     m = coverage_matrix(backend(ctx), programs=programs, topics=topics, under=under, depth=depth)
-    emit(render(m.summary() if summary else m, fmt), output)
+    emit_result(m.summary() if summary else m, fmt, output)

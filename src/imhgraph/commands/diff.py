@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._options import emit, finish, format_option, output_option
+from ._options import emit_result, finish, format_option, output_option
 
 
 @click.command()
@@ -25,8 +25,7 @@ def command(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | N
     2 when a side cannot be read.
     """
     from imhgraph.diff import diff_paths
-    from imhgraph.render import render
 
     report = diff_paths([old], [new])
-    emit(render(report, fmt), output)
+    emit_result(report, fmt, output)
     finish(report.exit_code)

@@ -6,7 +6,7 @@ import click
 
 from pathlib import Path
 
-from ._options import TABLE_FORMATS, FiniteFloat, backend, emit, format_option, output_option
+from ._options import TABLE_FORMATS, backend, emit_result, FiniteFloat, format_option, output_option
 
 _AMOUNT = FiniteFloat(min=0)
 
@@ -49,7 +49,6 @@ def command(
     is shown only where a source defines one.
     """
     from imhgraph.eligibility import eligible
-    from imhgraph.render import render
 
     result = eligible(backend(ctx), education, profession=profession, enrolled_at=enrolled_at, **amounts)
-    emit(render(result, fmt), output)
+    emit_result(result, fmt, output)

@@ -6,7 +6,7 @@ import click
 
 from pathlib import Path
 
-from ._options import TABLE_FORMATS, backend, emit, finish, format_option, output_option
+from ._options import TABLE_FORMATS, backend, emit_result, finish, format_option, output_option
 
 
 @click.command()
@@ -36,8 +36,7 @@ def command(
     gaps for certain.
     """
     from imhgraph.coverage import credential_gaps
-    from imhgraph.render import render
 
     result = credential_gaps(backend(ctx), program, credential, all_programs=all_programs)
-    emit(render(result, fmt), output)
+    emit_result(result, fmt, output)
     finish(1 if fail_on_gaps and result.has_no else 0)

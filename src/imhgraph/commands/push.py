@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._options import emit, format_option, state
+from ._options import emit_result, format_option, state
 
 
 @click.command()
@@ -26,7 +26,6 @@ def command(ctx: click.Context, endpoint: str | None, graph: str | None, fmt: st
     from imhgraph.endpoint import endpoint_urls
     from imhgraph.errors import UsageError
     from imhgraph.push import push
-    from imhgraph.render import render
     from imhgraph.backends import BackendSpec
 
     app = state(ctx)
@@ -41,6 +40,6 @@ def command(ctx: click.Context, endpoint: str | None, graph: str | None, fmt: st
         )
     finally:
         source.close()
-    emit(render(result, fmt))
+    emit_result(result, fmt)
     if result.advice():
         click.echo(result.advice(), err=True)

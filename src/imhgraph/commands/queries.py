@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._options import emit, format_option
+from ._options import emit_result, format_option
 
 
 @click.command()
@@ -14,7 +14,6 @@ def command(name: str | None, fmt: str) -> None:
     """List the named queries (name, title, parameters), or show the documentation and the
     SPARQL text of the query NAME."""
     from imhgraph import sparql
-    from imhgraph.render import render
 
     result = sparql.Catalogue(sparql.catalogue()) if name is None else sparql.QueryDocs(sparql.find_query(name))
-    emit(render(result, fmt))
+    emit_result(result, fmt)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._options import backend, emit, finish, output_option
+from ._options import emit_result, backend, finish, output_option
 
 QUERY_FORMATS = ("table", "csv", "tsv", "json", "markdown", "turtle", "json-ld", "ntriples")
 
@@ -48,13 +48,12 @@ def command(
     never pasted into the query text as typed.
     """
     from imhgraph import sparql as queries
-    from imhgraph.render import render
 
     query = queries.find_query(name)
     values = queries.parse_param_args(params)
     store = backend(ctx)
     result = queries.run(store, query, values)
     chosen = fmt or ("turtle" if result.form in ("CONSTRUCT", "DESCRIBE") else "table")
-    emit(render(queries.Answer(result, store), chosen), output)
+    emit_result(queries.Answer(result, store), chosen, output)
     if result.form == "ASK" and fail_on_false and not result.boolean:
         finish(1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._options import backend, emit, format_option
+from ._options import emit_result, backend, format_option
 
 
 @click.command()
@@ -13,8 +13,7 @@ from ._options import backend, emit, format_option
 def command(ctx: click.Context, fmt: str) -> None:
     """Counts of organizations, programs, credentials, topics, professions and triples,
     and the sources the data cites."""
-    from imhgraph.render import render
     from imhgraph.stats import stats
 
     result = stats(backend(ctx))
-    emit(render(result, fmt))
+    emit_result(result, fmt)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._options import backend, emit, finish, format_option
+from ._options import emit_result, backend, finish, format_option
 
 
 @click.command()
@@ -33,9 +33,8 @@ def command(ctx: click.Context, shapes: Path | None, fmt: str, fail_on: str) -> 
     (warnings are reported but do not fail unless --fail-on warning), 1 when
     there are violations, 2 when the input cannot be read.
     """
-    from imhgraph.render import render
     from imhgraph.validate import validate
 
     report = validate(backend(ctx), shapes)
-    emit(render(report, fmt))
+    emit_result(report, fmt)
     finish(report.exit_code(fail_on))

@@ -89,7 +89,7 @@ class Comparison(Result):
         ]
         return Table(["group", "topic", "label", "a", "b"], rows)
 
-    def document(self, fmt: str) -> str | None:
+    def document(self, fmt: str, width: int | None = None) -> str | None:
         """For people (``table``), the sections of :meth:`text`; the other formats are the table."""
         return self.text() if fmt == "table" else None
 

@@ -111,11 +111,11 @@ class CoverageMatrix(Result):
 
     # -- what it is in each format (see imhgraph.render.Result) ------------
 
-    def document(self, fmt: str) -> Iterator[str]:
+    def document(self, fmt: str, width: int | None = None) -> Iterator[str]:
         """Every format of the matrix streams (:mod:`imhgraph.render_matrix`)."""
         from ..render_matrix import matrix_chunks
 
-        return matrix_chunks(self, fmt)
+        return matrix_chunks(self, fmt, width)
 
     def summary(self) -> CoverageSummary:
         """Per program, only the counts (``coverage --summary``)."""

@@ -447,7 +447,7 @@ class QueryDocs(Result):
     def to_json(self) -> dict[str, Any]:
         return describe_json(self.query)
 
-    def document(self, fmt: str) -> str | None:
+    def document(self, fmt: str, width: int | None = None) -> str | None:
         return None if fmt == "json" else describe(self.query)
 
 

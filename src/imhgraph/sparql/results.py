@@ -104,7 +104,7 @@ class Answer(Result):
     def table(self, fmt: str = "table") -> Table:
         return to_table(self.backend, self.result)
 
-    def document(self, fmt: str) -> str | None:
+    def document(self, fmt: str, width: int | None = None) -> str | None:
         """The graph of a CONSTRUCT/DESCRIBE, the word of an ASK.
 
         :raises QueryError: a format that does not fit the query form.
