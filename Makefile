@@ -26,6 +26,11 @@ demo: install
 	$(BIN)/imhgraph coverage --summary
 	$(BIN)/imhgraph gaps --all-programs --credential imhs
 	@mkdir -p $(dir $(REPORT)) && $(BIN)/imhgraph report --output $(REPORT) && echo "report: $(abspath $(REPORT))"
+	@echo ""
+	@echo "Next, try:"
+	@echo "  $(BIN)/imhgraph show mills-ma-imh          # one program in plain words"
+	@echo "  $(BIN)/imhgraph compare mills-ma-imh okstate-imh-certificate"
+	@echo "  xdg-open $(REPORT)                 # the report, to read or print"
 
 test: install-test
 	$(BIN)/python -m pytest

@@ -27,11 +27,20 @@ class Run:
     stderr: str
 
 
-@pytest.fixture(autouse=True)
-def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(scope="session", autouse=True)
+def _wide_terminal() -> Iterator[None]:
     """Tests read what the commands say, not how it is laid out: a terminal wide enough that
-    no table wraps. tests/test_terminal.py checks the fitting with COLUMNS of its own."""
-    monkeypatch.setenv("COLUMNS", "1000")
+    no table wraps (session-wide, so module fixtures see it too). tests/test_terminal.py checks
+    the fitting with COLUMNS of its own."""
+    import os
+
+    before = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "1000"
+    yield
+    if before is None:
+        os.environ.pop("COLUMNS", None)
+    else:
+        os.environ["COLUMNS"] = before
 
 
 @pytest.fixture(scope="session")

@@ -31,6 +31,10 @@ PEOPLE_COMMANDS: list[list[str]] = [
     ["gaps", "uw-imh-nursing-certificate", "--credential", "imhs"],
     ["gaps", "--all-programs", "--credential", "imhs"],
     ["eligible", "--education", "master", "--years", "3"],
+    ["show", "uw-imh-nursing-certificate"],
+    ["show", "imhs"],
+    ["show", "attachment-theory"],
+    ["search", "attachment"],
     ["analyze", "similarity"],
     ["analyze", "centrality"],
     ["analyze", "communities"],
@@ -202,3 +206,145 @@ def test_data_alone_replaces_the_bundled_data_and_the_error_says_so() -> None:
     assert "okstate-imh-certificate" in err
     assert f"only {mine}" in err
     assert f"--add {mine}" in err
+
+
+# -- show and search ---------------------------------------------------------------------------
+
+def _show(given: str, *extra: str) -> tuple[int, str, str]:
+    return _run(["show", given, *extra], 130)
+
+
+def _program_with_courses() -> tuple[str, str, str]:
+    """(program ID, label, one course label) of a bundled program with a recorded curriculum."""
+    from imhgraph.coverage.evidence import load_evidence
+    from imhgraph.ids import labels
+    from imhgraph.namespaces import short_id
+    from imhgraph.stores import memory_backend
+
+    backend = memory_backend()
+    evidence = load_evidence(backend)
+    program = sorted((p for p, cs in evidence.courses.items() if len(cs) >= 2), key=short_id)[0]
+    return short_id(program), labels(backend)[program], evidence.courses[program][0].label
+
+
+def test_show_a_program_in_plain_words() -> None:
+    program, label, course = _program_with_courses()
+    code, out, err = _show(program)
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert flat.startswith(f"{label} (program {program})")
+    assert re.search(r"^organization: ", out, re.M)
+    assert re.search(r"^curriculum: ", out, re.M)
+    assert "Courses" in out and all(word in out for word in course.split())
+    assert "Topics by area" in out
+    assert "Sources" in out
+
+
+def test_show_names_a_credential_of_the_same_id() -> None:
+    code, out, err = _show("uw-imh-nursing-certificate")
+    assert code == 0, err
+    assert re.search(r"^format: +online", out, re.M)
+    assert re.search(r"^organization: +Barnard Center", out, re.M)
+    # The certificate it awards has the same ID: named, not silently hidden.
+    assert "imhgraph show credential:uw-imh-nursing-certificate" in out
+
+
+def test_show_json_has_stable_keys() -> None:
+    import json
+
+    program, _, course = _program_with_courses()
+    code, out, _ = _show(program, "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert (doc["id"], doc["kind"]) == (program, "program")
+    facts = {f["name"]: f["value"] for f in doc["facts"]}
+    assert "duration" in facts and "format" in facts and "curriculum" in facts
+    titles = [s["title"] for s in doc["sections"]]
+    assert "Courses" in titles and "Sources" in titles
+    courses = next(s for s in doc["sections"] if s["title"] == "Courses")
+    assert any(r["course"] == course for r in courses["rows"])
+    assert all(set(r) == {"code", "course", "size", "kind", "topic", "evidence"} for r in courses["rows"])
+
+
+def test_show_a_credential_by_its_code() -> None:
+    code, out, err = _show("IMHS")
+    assert code == 0, err
+    assert "(credential imhs)" in out.splitlines()[0]
+    assert re.search(r"^entry: +Master", out, re.M)
+    assert "Required topics" in out
+    assert "route" in out  # the New York internship alternative
+
+
+def test_show_a_topic_counts_the_unknown() -> None:
+    from imhgraph.coverage.data import cell, load_coverage_data
+    from imhgraph.stores import memory_backend
+
+    data = load_coverage_data(memory_backend())
+    topic = "https://w3id.org/imhgraph/topic/attachment-theory"
+    unknown = sum(cell(data, p, topic) == "unknown" for p in data.programs)
+    code, out, err = _show("attachment")  # a synonym
+    assert code == 0, err
+    assert "(topic attachment-theory)" in out.splitlines()[0]
+    assert f"{unknown} unknown (of {len(data.programs)}" in out
+    assert re.search(r"^broader: ", out, re.M) and re.search(r"^synonyms: ", out, re.M)
+
+
+def test_show_an_organization_and_a_course() -> None:
+    code, out, _ = _show("uw-barnard-center")
+    assert code == 0 and "Programs offered" in out and "uw-imh-nursing-certificate" in out
+    from imhgraph.stores import memory_backend
+    from imhgraph.ids import members
+
+    course = sorted(members(memory_backend(), "course"))[0]
+    code, out, err = _show(str(course))
+    assert code == 0, err
+    assert "(course " in out.splitlines()[0]
+    assert re.search(r"^program: ", out, re.M)
+
+
+def test_show_an_unknown_id_suggests() -> None:
+    code, out, err = _show("uw-imh-nursing-certificat")
+    assert code == 2 and out == ""
+    assert ERROR_LINE.search(err) and "uw-imh-nursing-certificate" in err
+
+
+def test_search_ranks_names_first_and_gives_ids() -> None:
+    import json
+
+    code, out, err = _run(["search", "attachment", "--format", "json"], 100)
+    assert code == 0, err
+    results = json.loads(out)["results"]
+    ids = [r["id"] for r in results]
+    assert "attachment-theory" in ids
+    # A name match outranks a match in a description.
+    by_id = {r["id"]: r for r in results}
+    described = [r for r in results if r["matched"] and all(m in ("description", "definition") for m in r["matched"])]
+    if described:
+        assert by_id["attachment-theory"]["score"] > described[0]["score"]
+    assert results == sorted(results, key=lambda r: -r["score"]) or all(
+        results[i]["score"] >= results[i + 1]["score"] for i in range(len(results) - 1)
+    )
+
+
+def test_search_filters_and_kinds() -> None:
+    import json
+
+    code, out, _ = _run(["search", "infant", "--kind", "program", "--delivery", "online", "--format", "json"], 100)
+    assert code == 0
+    results = json.loads(out)["results"]
+    assert results and all(r["kind"] == "program" for r in results)
+    assert "uw-imh-nursing-certificate" in [r["id"] for r in results]
+    code, out, _ = _run(["search", "nursing", "--organization", "uw-barnard-center", "--format", "json"], 100)
+    assert [r["id"] for r in json.loads(out)["results"] if r["kind"] == "program"] == ["uw-imh-nursing-certificate"]
+    code, out, _ = _run(["search", "by", "course", "title", "zzzz-nothing"], 100)
+    assert code == 0 and "0 matches" in out
+
+
+def test_search_finds_a_program_by_a_course_title() -> None:
+    import json
+
+    program, _, course = _program_with_courses()
+    code, out, _ = _run(["search", course, "--kind", "program", "--format", "json"], 100)
+    results = json.loads(out)["results"]
+    hit = next(r for r in results if r["id"] == program)
+    assert any(m.startswith("course: ") or m == "name" for m in hit["matched"])

@@ -36,6 +36,8 @@ COMMANDS: dict[str, str] = {
     "push": "push",
     "analyze": "analyze",
     "report": "report",
+    "show": "show",
+    "search": "search",
 }
 
 EXIT_BUG = 3
@@ -43,12 +45,12 @@ EXIT_BUG = 3
 #: words people type for a command that does not exist → the command that does what they
 #: mean (spelling alone would send ``show`` to ``push``, an upload).
 MEANINGS: dict[str, str] = {
-    "show": "query program-graph",
-    "describe": "query program-graph",
-    "view": "query program-graph",
-    "info": "query program-graph",
-    "find": "query list-programs",
-    "search": "query list-programs",
+    "describe": "show",
+    "view": "show",
+    "info": "show",
+    "profile": "show",
+    "find": "search",
+    "lookup": "search",
     "list": "query list-programs",
     "programs": "query list-programs",
     "topics": "query list-topics",

@@ -267,6 +267,10 @@ def _aligned(columns: list[str], cells: list[list[str]], widths: list[int], *, w
     return lines
 
 
+#: cells up to this wide are never wrapped (codes, amounts, cell values).
+_UNBROKEN = 10
+
+
 def _column_widths(columns: list[str], cells: list[list[str]], natural: list[int], room: int) -> list[int] | None:
     """Column widths summing to at most *room*: each at least its longest word, the rest of
     the room shared in proportion to how much each column would still like; None when the
@@ -274,7 +278,8 @@ def _column_widths(columns: list[str], cells: list[list[str]], natural: list[int
     least = [max(text_width(w) for w in c.split() or [""]) for c in columns]
     for row in cells:
         for i, text in enumerate(row):
-            words = text.split()
+            # A short cell (a code such as "EDUC 231", a number with its unit) stays whole.
+            words = [text] if text_width(text) <= _UNBROKEN else text.split()
             if words:
                 least[i] = max(least[i], *(text_width(w) for w in words))
     if sum(least) > room:
