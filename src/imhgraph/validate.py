@@ -108,11 +108,9 @@ class ValidationReport(Result):
 
     def turtle(self) -> str:
         """The SHACL validation report graph as canonical Turtle."""
-        from rdflib.compare import to_canonical_graph
+        from .export import canonical
 
-        canonical = bind_all(Graph())
-        canonical += to_canonical_graph(self.results_graph)
-        return canonical.serialize(format="longturtle")
+        return canonical(self.results_graph).serialize(format="longturtle")
 
 
 def load_shapes(path: Path | None = None) -> Graph:
