@@ -230,6 +230,16 @@ CATALOGUE: tuple[tuple[str, str, str], ...] = (
     ("an output that is an input",
      "imhgraph import-csv data/templates/programs.csv --output data/templates/programs.csv",
      "error [IMH040]: refusing to write data/templates/programs.csv: it is one of the input files"),
+    ("SERVICE spelt with a codepoint escape",
+     "imhgraph query tests/fixtures/bad/service-escaped.rq",
+     "error [IMH030]: query 'service-escaped' (tests/fixtures/bad/service-escaped.rq) uses SERVICE, which "
+     "would fetch data from the network; refused on local data"),
+    ("a query file as its own output",
+     "imhgraph query tests/fixtures/bad/count.rq --output tests/fixtures/bad/count.rq",
+     "error [IMH040]: refusing to write tests/fixtures/bad/count.rq: it is one of the input files"),
+    ("an output whose folder is a file",
+     "imhgraph export --output README.md/all.ttl",
+     "error [IMH040]: cannot write README.md/all.ttl: README.md is a file, not a folder"),
 )
 
 #: catalogue entries shown in full (message, the quoted line, the hint), as a terminal shows them.

@@ -28,6 +28,20 @@ class Inputs:
     def __init__(self) -> None:
         self.paths: set[Path] = set()
         self.inodes: set[tuple[int, int]] = set()
+        #: folders nothing may be written into (an on-disk store's files).
+        self.folders: set[Path] = set()
+
+    def protect_folder(self, path: str | os.PathLike[str]) -> None:
+        """Refuse every output inside *path* (and *path* itself)."""
+        self.folders.add(Path(path).resolve())
+
+    def guarding(self, path: str | os.PathLike[str]) -> Path | None:
+        """The protected folder that *path* lies in, if any."""
+        resolved = Path(path).resolve()
+        for folder in self.folders:
+            if resolved == folder or folder in resolved.parents:
+                return folder
+        return None
 
     def add(self, path: str | os.PathLike[str]) -> None:
         """Remember *path* as an input."""
@@ -93,9 +107,27 @@ def check_output_path(path: str | os.PathLike[str]) -> Path:
             f"refusing to write {target}: it is one of the input files",
             hint="Choose another output path; imhgraph never overwrites its inputs.",
         )
+    folder = current_inputs().guarding(resolved)
+    if folder is not None:
+        raise OutputError(
+            f"refusing to write {target}: it is inside the store folder {folder}",
+            hint="Choose a path outside the store; writing there would corrupt the store.",
+        )
     if resolved.is_dir():
         raise OutputError(f"cannot write {target}: it is a folder", hint="Name a file.")
+    if resolved.is_file() and not resolved.stat().st_mode & 0o222:
+        # Read-only is the owner's way of saying "keep this": root could replace it, and so
+        # could the owner (rename needs only the folder's permission), so ask first.
+        raise OutputError(
+            f"refusing to replace {target}: the file is read-only (mode {resolved.stat().st_mode & 0o777:o})",
+            hint=f"Make it writable first if you mean to replace it (chmod u+w {target}), or choose another path.",
+        )
     parent = resolved.parent
+    if parent.exists() and not parent.is_dir():
+        raise OutputError(
+            f"cannot write {target}: {target.parent} is a file, not a folder",
+            hint="Choose a path inside a folder.",
+        )
     if not parent.is_dir():
         # name the folder as the user typed it, which they recognise
         raise OutputError(

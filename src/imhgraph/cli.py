@@ -70,6 +70,9 @@ MEANINGS: dict[str, str] = {
     "import": "import-csv",
 }
 
+#: the longest --timeout accepted (a week): beyond it the clock's arithmetic overflows.
+MAX_TIMEOUT = 7 * 24 * 3600.0
+
 
 @dataclass
 class AppState:
@@ -90,8 +93,11 @@ class AppState:
     def backend(self) -> Any:
         """The :class:`~imhgraph.stores.Backend` the global options describe (opened once)."""
         if self._backend is None:
+            from .atomic import current_inputs
             from .backends import BackendSpec
 
+            if self.store is not None:
+                current_inputs().protect_folder(self.store)  # no output may land in the store
             spec = BackendSpec(self.loaded_data(), self.store, self.endpoint, self.timeout, self.options)
             self._backend = spec.open()
         return self._backend
@@ -370,7 +376,7 @@ def report_exception(exc: BaseException, *, debug: bool) -> int:
 )
 @click.option(
     "--timeout",
-    type=FiniteFloat(min=0.1),
+    type=FiniteFloat(min=0.1, max=MAX_TIMEOUT),
     default=30.0,
     show_default=True,
     help="Seconds to wait for an endpoint before giving up.",

@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import re
+from pathlib import Path
 import socket
 import ssl
 import time
@@ -475,6 +476,60 @@ def numeric_durations(terms: Any) -> bool:
     )
 
 
+_PROJECTION = re.compile(r"(?is)\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\s*(?:FROM\b|WHERE\b|\{)")
+_AS_VARIABLE = re.compile(r"(?i)\bAS\s+[?$](\w+)")
+_VARIABLE = re.compile(r"[?$](\w+)")
+
+
+def projected_variables(query: str) -> tuple[str, ...] | None:
+    """The variables the (first) SELECT of *query* projects, in order; None for ``SELECT *``
+    or text this reading cannot tell (then the answer is taken as it comes)."""
+    from .sparql.text import code_only
+
+    match = _PROJECTION.search(code_only(query))
+    if match is None:
+        return None
+    clause = match.group(1).strip()
+    if clause.startswith("*"):
+        return None
+    names: list[str] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(clause + " "):
+        if ch == "(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                found = _AS_VARIABLE.findall(clause[start : i + 1])
+                if found:
+                    names.append(found[-1])
+        elif depth == 0 and ch in "?$":
+            var = _VARIABLE.match(clause, i)
+            if var:
+                names.append(var.group(1))
+    return tuple(names) or None
+
+
+def fit_projection(url: str, query: str, result: SelectResult) -> SelectResult:
+    """*result* with its columns in the order *query* projects them.
+
+    :raises EndpointError: the server answered other variables than the query asked for."""
+    wanted = projected_variables(query)
+    if wanted is None or tuple(result.variables) == wanted:
+        return result
+    if set(wanted) - set(result.variables):
+        raise EndpointError(
+            f"the endpoint {url} answered variables {', '.join(result.variables) or '(none)'} "
+            f"where the query asked for {', '.join(wanted)}: its answer does not fit the query",
+            hint="The server, not your data, is at fault; check that the URL is a SPARQL 1.1 endpoint.",
+        )
+    index = [list(result.variables).index(v) for v in wanted]
+    return SelectResult(wanted, [tuple(row[i] for i in index) for row in result.rows])
+
+
 class _IllTypedLiteralFilter(logging.Filter):
     """rdflib logs a traceback for every literal it cannot convert ("24"^^xsd:duration from
     Virtuoso); the literal is kept as it came, and the warnings of imhgraph say why."""
@@ -531,6 +586,18 @@ def parse_graph(url: str, response: Response) -> Graph:
     name = _RDF_FORMATS.get(response.content_type)
     if name is None:
         raise _not_sparql(url, response, "RDF (N-Triples or Turtle)")
+    if name == "RDF_XML":
+        # The same guard as local files: entity declarations could expand without bound
+        # (a 1.4 KB answer became 960 MB) or read local files.
+        from .errors import UnsafeInputError
+        from .load import check_nesting, check_xml_entities
+
+        try:
+            check_xml_entities(Path(f"the answer of {url}"), response.body)
+            check_nesting(Path(f"the answer of {url}"), ox.RdfFormat.RDF_XML, response.body)
+        except UnsafeInputError as exc:
+            raise EndpointError(f"the endpoint {url} answered unsafe RDF/XML: {exc.message}",
+                                hint="Ask the server for N-Triples or Turtle, or check who runs it.") from None
     graph = bind_all(Graph())
     try:
         for t in ox.parse(response.body, getattr(ox.RdfFormat, name)):
@@ -631,6 +698,13 @@ class EndpointBackend(Backend):
             )
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
+        """Run a SELECT on the server; its answer must name the variables the query projects.
+
+        :raises EndpointError: the answer does not fit the query (the server's fault: exit 2)."""
+        result = self._select(query, bindings)
+        return fit_projection(self.urls.query, query, result)
+
+    def _select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
         response = self._post(query, bindings, SELECT_ACCEPT)
         result = parse_select(self.urls.query, response)
         if not self._durations_noted and numeric_durations(t for row in result.rows for t in row):

@@ -240,8 +240,9 @@ def import_text(text: str, backend: Backend, *, name: str = "<csv>") -> ImportRe
 
 
 def _read_text(path: Path) -> str:
-    from .load import read_input
+    from .load import read_input, require_regular_file
 
+    require_regular_file(path)
     raw = read_input(path)
     try:
         # utf-8-sig drops the byte-order mark that Excel writes ("CSV UTF-8").

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import stat
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -157,6 +158,22 @@ def human_size(n: int) -> str:
     raise AssertionError("unreachable")
 
 
+def require_regular_file(path: Path) -> None:
+    """Refuse a pipe, socket or device given as a file: opening a FIFO blocks until someone
+    writes to it (a hang), and a device may never end.
+
+    :raises InputFileError: *path* is not a regular file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # read_input names the reason
+    if not stat.S_ISREG(mode):
+        raise InputFileError(
+            f"{path}: not a regular file (a pipe, socket or device); imhgraph reads files only",
+            hint="Save the content to a file first and give its path.",
+        )
+
+
 def read_input(path: Path) -> bytes:
     """The bytes of an input file, refusing empty, oversized and unreadable files.
 
@@ -215,13 +232,17 @@ def parse_into(store: ox.Store, path: Path, *, graph: ox.NamedNode | None = None
         check_xml_entities(path, content)
     if fmt in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
         check_nesting(path, fmt, content)
+    target = graph if graph is not None else ox.DefaultGraph()
     try:
-        store.load(
-            content,
-            format=fmt,
-            base_iri=path.resolve().as_uri(),
-            to_graph=graph if graph is not None else ox.DefaultGraph(),
-        )
+        if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+            # Every named graph of a dataset file is read into the working graph: imhgraph
+            # answers over one graph, and data in a graph it never reads would be dropped.
+            store.extend(
+                ox.Quad(q.subject, q.predicate, q.object, target)
+                for q in ox.parse(content, format=fmt, base_iri=path.resolve().as_uri())
+            )
+        else:
+            store.load(content, format=fmt, base_iri=path.resolve().as_uri(), to_graph=target)
     except SyntaxError as exc:
         message = str(exc)
         if "LoadDocumentCallback" in message or "remote context" in message.lower():

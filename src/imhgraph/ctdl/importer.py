@@ -90,10 +90,13 @@ def read_documents(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
         files = [path]
     else:
         raise InputFileError(f"{path}: no such file or folder")
+    from ..load import read_input, require_regular_file
+
     for file in files:
+        require_regular_file(file)
         try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            text = read_input(file).decode("utf-8")
+        except UnicodeDecodeError as exc:
             raise InputFileError(f"{file}: cannot be read as UTF-8 text ({exc})") from exc
         lines = [(i, line) for i, line in enumerate(text.splitlines(), start=1) if line.strip()]
         chunks = [(f"{file}:{i}", line) for i, line in lines] if file.suffix == ".jsonl" else [(str(file), text)]

@@ -249,13 +249,18 @@ def find_query(name_or_file: str) -> NamedQuery:
 
     :raises UnknownQueryError: no such name (with the closest names) or no such file.
     """
+    from ..atomic import register_input
+
     text = name_or_file.strip()
     path = Path(text)
     looks_like_file = text.endswith(".rq") or "/" in text or "\\" in text
     if path.is_file() and (looks_like_file or text not in catalogue()):
+        register_input(path)  # a query file is an input: no output of this run replaces it
         return load_query(path)
     known = catalogue()
     if text in known:
+        if known[text].path is not None:
+            register_input(known[text].path)
         return known[text]
     if looks_like_file:
         raise UnknownQueryError(f"{text}: no such query file", hint="Check the path.")

@@ -1,0 +1,333 @@
+"""Hardening, second round (issue 17): the hostile inputs the first catalogue did not think of.
+
+Each test is named after its finding. Runs as root here (CI too); where permissions matter,
+the test also runs the command as an unprivileged user when one can be switched to.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from imhgraph.sparql.readonly import decode_codepoints, may_federate
+
+from .netguard import CountingServer
+
+BYPASS = (
+    'SELECT * WHERE {{ BIND(<urn:a\xa0#> AS ?i) BIND("a\\U0000005C" AS ?v1) '
+    "SERVICE <{url}/sparql> {{ ?s ?p ?o }} # \" AS ?v1)\n}}\n"
+)
+
+
+# -- 1. the SERVICE guard ----------------------------------------------------------------------
+
+def test_service_bypass_by_parser_differential_is_refused_and_nothing_is_sent(run, tmp_path: Path) -> None:
+    with CountingServer() as server:
+        query = tmp_path / "bypass.rq"
+        query.write_text(BYPASS.format(url=server.url), encoding="utf-8")
+        result = run("query", str(query))
+        store = run("--store", str(tmp_path / "store"), "query", str(query))
+    assert result.exit_code == 2 and "SERVICE" in result.stderr, result.stderr
+    assert store.exit_code == 2
+    assert server.requests == [], server.requests
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }",
+        "SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }",
+        "SELECT * WHERE { \\U00000053\\U00000045RVICE <http://x/> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?s ?p ?o .SERVICE<http://x/>{ } }",
+        "SELECT * WHERE { service silent <http://x/> { } }",
+        "SELECT * WHERE { SERVICE#c\n<http://x/> { } }",
+        'SELECT * WHERE { BIND("x" AS ?a) } # SERVICE <http://x/> hidden in a comment',
+    ],
+)
+def test_every_spelling_of_service_is_caught(text: str) -> None:
+    assert may_federate(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { ?s <https://w3id.org/imhgraph/topic/consultative-services> ?o }",
+        "PREFIX topic: <https://w3id.org/imhgraph/topic/> SELECT * WHERE { ?s ?p topic:outpatient-services }",
+        "SELECT ?service WHERE { ?service ?p ?o }",
+        "SELECT * WHERE { ?s <http://example.org/service/x> ?o }",
+    ],
+)
+def test_names_that_only_contain_the_word_pass(text: str) -> None:
+    assert not may_federate(text)
+
+
+def test_codepoint_escapes_are_decoded_as_sparql_says() -> None:
+    assert decode_codepoints("\\u0053ERVICE") == "SERVICE"
+    assert decode_codepoints("\\U0001F600") == "\U0001F600"
+    assert decode_codepoints("\\uD800") == "\\uD800"  # a lone surrogate stays as written
+
+
+_PIECES = st.sampled_from([
+    "SERVICE", "service", "SeRvIcE", "\\u0053ERVICE", "SERV\\u0049CE", "\\U00000053ERVICE",
+    " ", "\n", "\t", "#", "# x\n", '"', "'", '"""', "\\", "\\\\", "<", ">", "<urn:a\xa0#>", "{", "}",
+    ".", ";", "?v", "$v", "ex:", "-", "/", "LOAD", "INSERT DATA", "DELETE", "CLEAR ALL", "SILENT",
+    "<http://127.0.0.1:1/sparql>", "BIND(1 AS ?b)", "\u00a0", "\u2028", "\x00",
+])
+
+
+@pytest.fixture(scope="module")
+def listener() -> CountingServer:
+    with CountingServer() as server:
+        yield server
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(_PIECES, min_size=1, max_size=14))
+def test_fuzzed_queries_never_federate_or_update_through_the_guard(listener: CountingServer, pieces: list[str]) -> None:
+    """Random escapes, comments, strings and unicode around SERVICE and update keywords: a
+    query the guard lets through never makes Oxigraph contact the listener nor change the store."""
+    import pyoxigraph as ox
+
+    from imhgraph.errors import QueryError
+    from imhgraph.sparql.named_queries import query_from_text
+    from imhgraph.sparql.readonly import check
+
+    body = "".join(pieces).replace("<http://127.0.0.1:1/sparql>", f"<{listener.url}/sparql>")
+    text = "SELECT * WHERE { " + body + " }"
+    before = len(listener.requests)
+    try:
+        check(query_from_text(text))
+    except QueryError:
+        return  # refused: nothing ran
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o")))
+    try:
+        result = store.query(text)
+        if hasattr(result, "__iter__"):
+            for _ in result:
+                pass
+    except Exception:  # noqa: BLE001 — Oxigraph refusing the text is fine
+        pass
+    assert len(listener.requests) == before, (text, listener.requests)
+    assert len(store) == 1
+
+
+# -- 3. inputs overwritten ----------------------------------------------------------------------
+
+def test_query_file_as_its_own_output_is_refused(run, tmp_path: Path) -> None:
+    query = tmp_path / "q.rq"
+    query.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    before = query.read_bytes()
+    result = run("query", str(query), "--output", str(query))
+    assert result.exit_code == 2 and "input" in result.stderr
+    assert query.read_bytes() == before
+
+
+def test_catalogue_query_file_is_never_an_output(run) -> None:
+    from imhgraph.sparql.named_queries import catalogue
+
+    path = catalogue()["list-programs"].path
+    before = path.read_bytes()
+    result = run("query", "list-programs", "--output", str(path))
+    assert result.exit_code == 2
+    assert path.read_bytes() == before
+
+
+def test_nothing_inside_a_store_folder_is_an_output(run, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run("--store", str(store), "stats").exit_code == 0
+    current = store / "CURRENT"
+    result = run("--store", str(store), "export", "--format", "ntriples", "--output", str(current))
+    assert result.exit_code == 2 and "store" in result.stderr
+    # The store rewrites CURRENT itself as it opens; what matters is that it is still its own.
+    assert current.read_bytes().startswith(b"MANIFEST-")
+    assert run("--store", str(store), "stats").exit_code == 0
+
+
+# -- 5. named graphs ----------------------------------------------------------------------------
+
+def test_trig_named_graphs_are_read_not_dropped(run, tmp_path: Path) -> None:
+    trig = tmp_path / "graphs.trig"
+    trig.write_text(
+        "@prefix imh: <https://w3id.org/imhgraph/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        "<https://example.org/g> {\n"
+        "  <https://w3id.org/imhgraph/program/named-graph-program> a imh:TrainingProgram ;\n"
+        '    rdfs:label "Named Graph Program" ; dcterms:source <https://example.org/p> .\n'
+        "}\n",
+        encoding="utf-8",
+    )
+    result = run("--data", str(trig), "query", "list-programs", "--format", "csv")
+    assert result.exit_code == 0
+    assert "named-graph-program" in result.stdout
+    nquads = tmp_path / "graphs.nq"
+    nquads.write_text(
+        "<https://w3id.org/imhgraph/program/nq-program> <http://www.w3.org/2000/01/rdf-schema#label> "
+        '"NQ Program" <https://example.org/g> .\n'
+        "<https://w3id.org/imhgraph/program/nq-program> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<https://w3id.org/imhgraph/ontology#TrainingProgram> <https://example.org/g> .\n",
+        encoding="utf-8",
+    )
+    result = run("--data", str(nquads), "query", "list-programs", "--format", "csv")
+    assert "nq-program" in result.stdout
+
+
+# -- 7. read-only outputs -----------------------------------------------------------------------
+
+def test_read_only_output_file_is_refused_as_root(run, tmp_path: Path) -> None:
+    out = tmp_path / "kept.ttl"
+    out.write_text("# keep me\n", encoding="utf-8")
+    out.chmod(0o444)
+    result = run("export", "--output", str(out))
+    assert result.exit_code == 2 and "read-only" in result.stderr
+    assert out.read_text(encoding="utf-8") == "# keep me\n"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o444
+
+
+def _unprivileged() -> tuple[int, int] | None:
+    if os.geteuid() != 0:
+        return None
+    import pwd
+
+    try:
+        user = pwd.getpwnam("nobody")
+    except KeyError:
+        return None
+    return user.pw_uid, user.pw_gid
+
+
+def test_read_only_output_file_is_refused_for_its_unprivileged_owner(tmp_path: Path) -> None:
+    ids = _unprivileged()
+    if ids is None:
+        pytest.skip("needs root and a 'nobody' user to switch to")
+    folder = tmp_path / "own"
+    folder.mkdir()
+    out = folder / "kept.txt"
+    out.write_text("keep\n", encoding="utf-8")
+    os.chown(folder, *ids)
+    os.chown(out, *ids)
+    out.chmod(0o444)
+    tmp_path.chmod(0o755)
+    code = (
+        "import sys; from imhgraph.atomic import write_atomic; from imhgraph.errors import OutputError\n"
+        "try:\n    write_atomic(sys.argv[1], 'new')\nexcept OutputError as e:\n    print(e); sys.exit(2)\n"
+    )
+
+    def demote() -> None:
+        os.setgid(ids[1])
+        os.setuid(ids[0])
+
+    try:
+        done = subprocess.run([sys.executable, "-c", code, str(out)], preexec_fn=demote, capture_output=True,
+                              text=True, check=False, env={**os.environ, "HOME": str(folder)})
+    except PermissionError:
+        pytest.skip("the test's Python lies where 'nobody' may not run it (e.g. under /root)")
+    if done.returncode != 2 and "ModuleNotFoundError" in done.stderr + done.stdout or "Permission denied" in done.stderr:
+        pytest.skip("'nobody' cannot read this checkout's Python packages")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "read-only" in done.stdout
+    assert out.read_text(encoding="utf-8") == "keep\n"
+
+
+# -- 10. a FIFO as input ------------------------------------------------------------------------
+
+def test_import_csv_on_a_fifo_is_refused_not_hung(run, tmp_path: Path) -> None:
+    fifo = tmp_path / "sheet.csv"
+    os.mkfifo(fifo)
+    outcome: dict[str, object] = {}
+
+    def go() -> None:
+        outcome["result"] = run("import-csv", str(fifo), "--output", str(tmp_path / "out.ttl"))
+
+    worker = threading.Thread(target=go, daemon=True)
+    worker.start()
+    worker.join(20)
+    if worker.is_alive():
+        # Unblock the reader so the thread can end, then fail.
+        with open(fifo, "w", encoding="utf-8"):
+            pass
+        pytest.fail("import-csv blocked on a FIFO")
+    result = outcome["result"]
+    assert result.exit_code == 2 and "regular file" in result.stderr  # type: ignore[attr-defined]
+
+
+# -- 11. --timeout bounds -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["1e10", "1e400", "-1", "0"])
+def test_timeout_out_of_range_is_a_usage_error(run, value: str) -> None:
+    result = run("--timeout", value, "stats")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr and "timeout" in result.stderr.lower()
+
+
+# -- 12. misleading messages --------------------------------------------------------------------
+
+def test_output_whose_parent_is_a_file_says_so(run, tmp_path: Path) -> None:
+    parent = tmp_path / "afile"
+    parent.write_text("x", encoding="utf-8")
+    result = run("export", "--output", str(parent / "out.ttl"))
+    assert result.exit_code == 2
+    assert "is a file, not a folder" in result.stderr
+
+
+# -- 2. an endpoint's RDF/XML answer and 8. answers that do not fit the query -----------------
+
+def _serve(content_type: str, body: bytes):  # noqa: ANN202 — a FakeServer handler
+    def handle(h) -> None:  # noqa: ANN001
+        h.send_response(200)
+        h.send_header("Content-Type", content_type)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    return handle
+
+
+LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE r [\n<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">\n'
+    + b"".join(b'<!ENTITY %c "%s">\n' % (ord("b") + i, (b"&" + bytes([ord("a") + i]) + b";") * 10) for i in range(8))
+    + b']>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description rdf:about="urn:x"><rdf:value>&i;</rdf:value></rdf:Description></rdf:RDF>\n'
+)
+
+
+def test_endpoint_rdfxml_answer_with_nested_entities_is_refused(run) -> None:
+    from .servers import FakeServer
+
+    with FakeServer(_serve("application/rdf+xml", LAUGHS)) as server:
+        result = run("--endpoint", server.url, "--timeout", "10", "export", "--format", "ntriples")
+    assert result.exit_code == 2, result.stderr
+    assert "unsafe RDF/XML" in result.stderr and server.url in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_endpoint_answer_with_other_variables_is_the_servers_fault(run) -> None:
+    from .servers import FakeServer
+
+    body = json.dumps({"head": {"vars": ["zzz"]}, "results": {"bindings": [{"zzz": {"type": "literal", "value": "1"}}]}})
+    with FakeServer(_serve("application/sparql-results+json", body.encode())) as server:
+        for args in (["stats"], ["coverage"], ["query", "list-programs"], ["analyze", "centrality"]):
+            result = run("--endpoint", server.url, "--timeout", "10", *args)
+            assert result.exit_code == 2, (args, result.stderr)
+            assert "does not fit the query" in result.stderr and server.url in result.stderr
+            assert "Traceback" not in result.stderr
+
+
+def test_projected_variables_read_from_the_query() -> None:
+    from imhgraph.endpoint import projected_variables
+
+    assert projected_variables("SELECT ?a ?b WHERE { ?a ?p ?b }") == ("a", "b")
+    assert projected_variables("SELECT DISTINCT ?p (COUNT(?x) AS ?n) WHERE { ?p ?q ?x } GROUP BY ?p") == ("p", "n")
+    assert projected_variables("PREFIX x: <urn:x#> SELECT * WHERE { ?s ?p ?o }") is None
+    assert projected_variables("SELECT ?program (GROUP_CONCAT(STR(?t); separator=\" \") AS ?topics) WHERE {}") == ("program", "topics")
