@@ -331,3 +331,43 @@ def test_projected_variables_read_from_the_query() -> None:
     assert projected_variables("SELECT DISTINCT ?p (COUNT(?x) AS ?n) WHERE { ?p ?q ?x } GROUP BY ?p") == ("p", "n")
     assert projected_variables("PREFIX x: <urn:x#> SELECT * WHERE { ?s ?p ?o }") is None
     assert projected_variables("SELECT ?program (GROUP_CONCAT(STR(?t); separator=\" \") AS ?topics) WHERE {}") == ("program", "topics")
+
+
+# -- 9. local queries: a time limit, and Ctrl-C ---------------------------------------------------
+
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }\n"
+
+
+def _imhgraph() -> list[str]:
+    return [sys.executable, "-c", "from imhgraph.cli import main; main()"]
+
+
+def test_local_query_stops_at_the_timeout(tmp_path: Path) -> None:
+    query = tmp_path / "cartesian.rq"
+    query.write_text(CARTESIAN, encoding="utf-8")
+    done = subprocess.run([*_imhgraph(), "--timeout", "1", "query", str(query)], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "did not finish within 1 s" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_ctrl_c_stops_a_running_query_and_writes_nothing(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    query = tmp_path / "cartesian.rq"
+    query.write_text(CARTESIAN, encoding="utf-8")
+    out = tmp_path / "answer.csv"
+    process = subprocess.Popen([*_imhgraph(), "--timeout", "600", "query", str(query), "--output", str(out)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(4)  # loaded and running the query by now (a slow machine only makes it later)
+    process.send_signal(signal.SIGINT)
+    try:
+        _, err = process.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("Ctrl-C did not stop the command")
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    assert not out.exists()
+    assert not list(tmp_path.glob(".answer.csv.*"))

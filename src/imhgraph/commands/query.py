@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._options import emit_result, backend, finish, output_option
+from ._options import emit_result, backend, finish, output_option, state
 
 QUERY_FORMATS = ("table", "csv", "tsv", "json", "markdown", "turtle", "json-ld", "ntriples")
 
@@ -52,7 +52,7 @@ def command(
     query = queries.find_query(name)
     values = queries.parse_param_args(params)
     store = backend(ctx)
-    result = queries.run(store, query, values)
+    result = queries.run(store, query, values, timeout=state(ctx).timeout)
     chosen = fmt or ("turtle" if result.form in ("CONSTRUCT", "DESCRIBE") else "table")
     emit_result(queries.Answer(result, store), chosen, output)
     if result.form == "ASK" and fail_on_false and not result.boolean:

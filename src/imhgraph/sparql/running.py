@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -34,10 +36,48 @@ class QueryResult:
 # ---------------------------------------------------------------------------
 
 
+def within(seconds: float | None, work: Callable[[], Any], what: str) -> Any:
+    """The value of *work*, run in a worker thread while this thread waits for at most
+    *seconds* (None: no limit) and stays responsive to Ctrl-C.
+
+    Oxigraph runs a query without holding Python's lock, so this thread can give up on it:
+    a query that would run on (a cartesian product grows memory by tens of MB a second) is
+    abandoned to its daemon thread, which ends with the process.
+
+    :raises QueryError: *work* did not finish within *seconds*."""
+    if seconds is None:
+        return work()
+    box: dict[str, Any] = {}
+
+    def worker() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 — handed to the waiting thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=worker, name="imhgraph-query", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + seconds
+    while thread.is_alive():
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise QueryError(
+                f"{what} did not finish within {seconds:g} s and was stopped",
+                hint="Narrow the query (a pattern without shared variables multiplies every "
+                "match by every other), or allow more time with --timeout SECONDS.",
+            )
+        thread.join(min(0.2, remaining))  # short waits: Ctrl-C is seen within a fraction of a second
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
 def run(
     backend: Backend,
     query: NamedQuery,
     params: Mapping[str, str | Sequence[str]] | None = None,
+    *,
+    timeout: float | None = None,
 ) -> QueryResult:
     """Check *query* (read-only, syntax), bind *params* and run it on *backend*.
 
@@ -45,7 +85,8 @@ def run(
     the whole row; without ORDER BY, sorted by the whole row.
 
     :param params: parameter name → value(s) as users type them (IDs, IRIs, literals).
-    :raises QueryError: syntax error, UPDATE, SERVICE on local data, bad parameters.
+    :param timeout: seconds a local query may run (an endpoint has its own HTTP deadline).
+    :raises QueryError: syntax error, UPDATE, SERVICE on local data, bad parameters, too slow.
     :raises UnknownIdError: a parameter naming no resource of its kind.
     """
     parsed = check(query, allow_service=backend.kind == "endpoint")
@@ -53,14 +94,16 @@ def run(
     text, engine = fill_placeholders(query.text, terms)
     text = with_prefixes(text)
     bindings = engine or None
+    limit = timeout if backend.kind != "endpoint" else None
     try:
         if parsed.form == "SELECT":
-            result = backend.select(text, bindings)
+            result = within(limit, lambda: backend.select(text, bindings), query.where)
             rows = sort_rows(result.variables, result.rows, parsed)
             return QueryResult(query, "SELECT", select=SelectResult(result.variables, rows))
         if parsed.form == "ASK":
-            return QueryResult(query, "ASK", boolean=backend.ask(text, bindings))
-        return QueryResult(query, parsed.form, graph=backend.construct(text, bindings))
+            return QueryResult(query, "ASK", boolean=within(limit, lambda: backend.ask(text, bindings), query.where))
+        return QueryResult(query, parsed.form,
+                           graph=within(limit, lambda: backend.construct(text, bindings), query.where))
     except SyntaxError as exc:
         # The engine's grammar is stricter than rdflib's in places; report its words.
         raise QueryError(f"{query.where}: SPARQL syntax error: {exc}", hint="Fix the query.") from None
