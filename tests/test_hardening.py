@@ -669,6 +669,8 @@ CSV_RUNS: dict[str, tuple[str, ...]] = {
     "queries": ("queries",),
     "validate": ("validate", "--data", str(BAD / "formula-violations.ttl")),
     "stats": ("stats",),
+    "show": ("show", "formula-program"),
+    "search": ("search", "program"),
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
