@@ -213,7 +213,8 @@ def test_subject_webpages_are_real_pages(bundled_docs) -> None:
         assert site(page) not in ("abcdocz.com", "news-medical.net", "squarespace.com", "ncspp.org"), (name, page)
     assert pages["org/mi-aimh"] == "http://www.mi-aimh.org"
     assert pages["credential/imhs"].startswith("https://mi-aimh.org/")  # on the awarding body's own site
-    assert pages["program/georgetown-imh-clinical-track"] is None  # only a minted source address
+    # its own course page (schema:url; the minted placeholder address it once had is gone)
+    assert pages["program/georgetown-imh-clinical-track"].startswith("https://portal.scs.georgetown.edu/")
     assert pages["program/tulane-infant-psychiatry-fellowship"] is None  # only a copy on a document site
     assert pages["program/erikson-imh-certificate"] is None  # only a news item
 
