@@ -371,3 +371,54 @@ def test_ctrl_c_stops_a_running_query_and_writes_nothing(tmp_path: Path) -> None
     assert "Traceback" not in err
     assert not out.exists()
     assert not list(tmp_path.glob(".answer.csv.*"))
+
+
+# -- 13. smaller findings -------------------------------------------------------------------------
+
+def test_control_characters_in_labels_never_reach_the_terminal(run, tmp_path: Path) -> None:
+    data = tmp_path / "escapes.ttl"
+    data.write_text(
+        "@prefix imh: <https://w3id.org/imhgraph/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        "<https://w3id.org/imhgraph/program/esc> a imh:TrainingProgram ;\n"
+        '  rdfs:label "Evil \\u001B]0;owned\\u0007 \\u001B[2J\\r Program" ; dcterms:source <https://example.org/p> .\n',
+        encoding="utf-8",
+    )
+    for args in (("query", "list-programs"), ("show", "esc"), ("coverage", "--summary")):
+        result = run("--data", str(data), *args)
+        assert result.exit_code in (0, 1), result.stderr
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\r" not in result.stdout
+        assert "\\x1b" in result.stdout
+    # JSON keeps the data exactly.
+    result = run("--data", str(data), "show", "esc", "--format", "json")
+    assert json.loads(result.stdout)["label"].startswith("Evil \x1b]0;owned\x07")
+
+
+def test_a_link_out_of_a_data_folder_is_refused_without_quoting_its_target(run, tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:$6$hash-that-must-not-be-echoed\n", encoding="utf-8")
+    (folder / "evil.ttl").symlink_to(secret)
+    result = run("--data", str(folder), "stats")
+    assert result.exit_code == 2
+    assert "leads outside" in result.stderr
+    assert "hash-that-must-not-be-echoed" not in result.stderr + result.stdout
+
+
+def test_an_unreadable_subfolder_is_an_error_not_a_silent_skip(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root reads every folder; checked for an unprivileged user only")
+    from imhgraph.errors import InputFileError
+    from imhgraph.load import expand_paths
+
+    folder = tmp_path / "data"
+    (folder / "closed").mkdir(parents=True)
+    (folder / "open.ttl").write_text("", encoding="utf-8")
+    (folder / "closed").chmod(0)
+    try:
+        with pytest.raises(InputFileError, match="cannot be read"):
+            expand_paths([folder])
+    finally:
+        (folder / "closed").chmod(0o755)

@@ -198,8 +198,8 @@ def _name_the_data(exc: Exception, state: AppState) -> None:
     that was, and how to load the bundled data beside one's own."""
     from .errors import UnknownIdError
 
-    if not isinstance(exc, UnknownIdError):
-        return
+    if not isinstance(exc, UnknownIdError) or not (state.data or state.add or state.store or state.endpoint):
+        return  # the bundled data alone: nothing to explain
     note = f"Loaded: {state.describe_data()}."
     if state.data and not state.endpoint:
         mine = " ".join(f"--add {p}" for p in state.data)
@@ -301,9 +301,12 @@ def report_exception(exc: BaseException, *, debug: bool) -> int:
         )
         exc.__cause__ = cause
     if isinstance(exc, ImhgraphError):
-        click.echo(f"error [{exc.code}]: {exc.message}", err=True)
+        from .render import printable
+
+        # Messages quote data and servers' words: no control character may reach the terminal.
+        click.echo(printable(f"error [{exc.code}]: {exc.message}"), err=True)
         if exc.hint:
-            click.echo(f"hint: {exc.hint}", err=True)
+            click.echo(printable(f"hint: {exc.hint}"), err=True)
         if debug:
             traceback.print_exception(exc, file=sys.stderr)
         return exc.exit_code

@@ -87,9 +87,7 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS
-            )
+            found = sorted(_folder_files(path))
             if not found:
                 raise InputFileError(
                     f"{path}: folder holds no RDF files",
@@ -103,6 +101,37 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
         else:
             raise InputFileError(f"{path}: no such file or folder")
     return files
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """The RDF files below *folder*, refusing what would quietly load less or more than the
+    folder holds: a subfolder that cannot be read (its files would be skipped), and a link
+    that leads outside the folder (a parse error would quote the first line of whatever it
+    points at, a password file as well as data)."""
+    root = folder.resolve()
+
+    def unreadable(exc: OSError) -> None:
+        raise InputFileError(
+            f"{exc.filename or folder}: a folder inside {folder} cannot be read ({exc.strerror or exc}); "
+            "nothing was loaded",
+            hint="Make it readable, or give the files you mean one by one.",
+        )
+
+    found: list[Path] = []
+    for here, _dirs, names in os.walk(folder, onerror=unreadable, followlinks=False):
+        for name in names:
+            candidate = Path(here) / name
+            if candidate.suffix.lower() not in FORMATS:
+                continue
+            target = candidate.resolve()
+            if candidate.is_symlink() and root not in target.parents:
+                raise InputFileError(
+                    f"{candidate}: a link that leads outside {folder}; refused, nothing was loaded",
+                    hint="Copy the file into the folder, or give its path with --data directly.",
+                )
+            if target.is_file():
+                found.append(candidate)
+    return found
 
 
 def format_of(path: Path) -> ox.RdfFormat:

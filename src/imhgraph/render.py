@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,8 +114,10 @@ def render(result: Table | Result, fmt: str, width: int | None = None) -> str | 
         return render_table(result, fmt, width)
     text = result.document(fmt, width)
     if text is not None:
-        if width is None or fmt not in PEOPLE_FORMATS:
+        if fmt not in PEOPLE_FORMATS:
             return text
+        if width is None:
+            return printable(text) if isinstance(text, str) else (printable(chunk) for chunk in text)
         return fit_text(text, width) if isinstance(text, str) else fit_chunks(text, width)
     if fmt == "json":
         stream = result.json_list()
@@ -162,6 +165,15 @@ def wrap(text: str, width: int, indent: str = "", hanging: str = "") -> list[str
     return lines or [indent.rstrip()]
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """*text* with control characters (terminal escapes such as ESC, CR, C1 codes) shown as
+    ``\\x1b`` and the like: text from the data must never steer the reader's terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
 def fit_line(line: str, width: int) -> list[str]:
     """One line of free text within *width*: kept as is when it fits, else wrapped with a
     hanging indent four columns deeper than its own."""
@@ -175,7 +187,8 @@ def fit_line(line: str, width: int) -> list[str]:
 
 
 def fit_text(text: str, width: int) -> str:
-    """Every line of *text* within *width* (see :func:`fit_line`)."""
+    """Every line of *text* within *width* (see :func:`fit_line`), control characters shown."""
+    text = printable(text)
     ends = text.endswith("\n")
     lines = text.split("\n")
     if ends:
@@ -218,7 +231,7 @@ def render_text(table: Table, width: int | None = None) -> str:
     Within *width* (None: unbounded) when the natural layout is wider: long cells wrap on
     word boundaries inside their columns; where even the columns' longest words cannot sit
     side by side, each row becomes a record of ``column: value`` lines."""
-    cells = [[cell_text(v) for v in row] for row in table.rows]
+    cells = [[printable(cell_text(v)) for v in row] for row in table.rows]
     widths = [text_width(c) for c in table.columns]
     for row in cells:
         for i, text in enumerate(row):
