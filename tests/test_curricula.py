@@ -57,8 +57,6 @@ def figures(bundled_backend):
 # --- (a) evidence on every claim of the bundled data -----------------------------------------------
 
 
-@pytest.mark.xfail(reason="data still landing: 73 of 102 claims of the bundled data have evidence (29 without)",
-                   strict=False)
 def test_every_claim_in_the_bundled_data_has_evidence_and_a_source(bundled_backend) -> None:
     missing = bundled_backend.select(PREFIXES + """
         SELECT ?subject ?topic WHERE {
@@ -84,8 +82,6 @@ def test_every_claim_in_the_bundled_data_has_evidence_and_a_source(bundled_backe
     assert int(total) > 0
 
 
-@pytest.mark.xfail(reason="data still landing: the bundled data gives 29 warnings (claims without evidence)",
-                   strict=False)
 def test_bundled_data_validates_without_warnings(run) -> None:
     result = run("validate", "--fail-on", "warning")
     assert result.exit_code == 0, result.stdout[-3000:]
@@ -95,18 +91,17 @@ def test_bundled_data_validates_without_warnings(run) -> None:
 # --- (b) the targets, printed and checked -----------------------------------------------------------
 
 
-@pytest.mark.xfail(reason="target not met yet: 28 programs in the bundled data", strict=False)
+@pytest.mark.xfail(reason="target not met yet: 28 programs in the bundled data (at the curricula worker's last merge)", strict=False)
 def test_target_number_of_programs(figures) -> None:
     assert figures.programs >= TARGET_PROGRAMS, f"{figures.programs} programs"
 
 
-@pytest.mark.xfail(reason="target not met yet: 8 programs with >= 2 courses with evidence", strict=False)
+@pytest.mark.xfail(reason="target not met yet: 14 programs with >= 2 courses with evidence (at the curricula worker's last merge)", strict=False)
 def test_target_programs_with_course_level_curricula(figures) -> None:
     assert figures.programs_with_curriculum >= TARGET_PROGRAMS_WITH_CURRICULUM, (
         f"{figures.programs_with_curriculum} programs with >= {MIN_COURSES} courses with evidence")
 
 
-@pytest.mark.xfail(reason="target not met yet: 2 programs with coverageComplete true", strict=False)
 def test_target_programs_with_complete_curricula(figures) -> None:
     assert figures.complete >= TARGET_PROGRAMS_COMPLETE, f"{figures.complete} complete curricula"
 
