@@ -422,3 +422,46 @@ def test_an_unreadable_subfolder_is_an_error_not_a_silent_skip(tmp_path: Path) -
             expand_paths([folder])
     finally:
         (folder / "closed").chmod(0o755)
+
+
+# -- 4. reloading a store on a full disk ---------------------------------------------------------
+
+def _can_unshare() -> bool:
+    import shutil as sh
+
+    if os.geteuid() != 0 or sh.which("unshare") is None:
+        return False
+    return subprocess.run(["unshare", "-m", "--propagation", "private", "true"], capture_output=True,
+                          check=False).returncode == 0
+
+
+@pytest.mark.skipif(not _can_unshare(), reason="needs root and mount namespaces (unshare -m) for a small disk")
+def test_reloading_a_store_on_a_full_disk_keeps_the_old_store(tmp_path: Path) -> None:
+    """A real full disk: a 48 MB tmpfs in a private mount namespace holds the store; a filler
+    file takes the rest; the reload fails plainly, and once space is freed the old store
+    answers as before (the new content was to be built beside it, never over it)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    store = disk / "store"
+    exe = f"{sys.executable} -c 'from imhgraph.cli import main; main()'"
+    script = (
+        f"set -e; mount -t tmpfs -o size=48m none {disk}; "
+        f"{exe} --store {store} stats --format json > {tmp_path}/before.json; "
+        f"dd if=/dev/zero of={disk}/filler bs=1M count=100 2>/dev/null || true; "
+        f"set +e; {exe} --store {store} --data data --data tests/fixtures/other/valid.ttl stats "
+        f"> /dev/null 2> {tmp_path}/reload.err; echo $? > {tmp_path}/reload.code; "
+        f"rm -f {disk}/filler; "  # space freed, as a user would: the old store must be whole
+        f"{exe} --store {store} stats --format json > {tmp_path}/after.json 2> {tmp_path}/after.err; "
+        f"echo $? > {tmp_path}/after.code"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script], cwd=root,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    reload_err = (tmp_path / "reload.err").read_text(encoding="utf-8")
+    assert (tmp_path / "reload.code").read_text().strip() == "2", reload_err
+    assert "Traceback" not in reload_err and "unchanged" in reload_err
+    assert (tmp_path / "after.code").read_text().strip() == "0", (tmp_path / "after.err").read_text()
+    before = json.loads((tmp_path / "before.json").read_text(encoding="utf-8"))
+    after = json.loads((tmp_path / "after.json").read_text(encoding="utf-8"))
+    assert after["counts"] == before["counts"]

@@ -101,8 +101,8 @@ def disk_backend(path: str | os.PathLike[str], data: Sequence[str | os.PathLike[
         # Parse first, so that a syntax error leaves the store as it was.
         vocabulary, files = vocabulary_and(data)
         staged = _parse(files)
+        _load_beside(folder, staged, vocabulary, files)
         store, _ = _open(folder, writable=True)
-        _replace(store, staged, vocabulary, files)
         return DiskBackend(store, kind="store", origin=[str(folder)])
 
     store, read_only = _open(folder, writable=False)
@@ -233,6 +233,52 @@ def _write_marker(store: ox.Store, status: str, files: Sequence[Path] = (), trip
 
 
 # --- loading -----------------------------------------------------------------------------
+
+
+def _load_beside(folder: Path, staged: ox.Store, vocabulary: Sequence[Path], files: Sequence[Path]) -> None:
+    """Fill a new store in a folder beside *folder*, then swap it in: until the new store is
+    complete the old one stays as it was — readers keep reading its last complete state, and
+    a load that fails (a full disk, Ctrl-C) loses nothing.
+
+    :raises StoreError: the old store is in use by a writer, or the new one could not be written.
+    """
+    import errno
+    import gc
+    import shutil
+
+    if folder.exists() and (folder / "CURRENT").is_file():
+        try:
+            old, _ = _open(folder, writable=True)  # refuse now if another process writes to it
+        except StoreError as exc:
+            if "no space" in exc.message.lower():
+                raise StoreError(f"{folder}: the disk is full; nothing was loaded and the store is unchanged",
+                                 hint="Free some disk space and load again.") from None
+            raise
+        del old
+        gc.collect()  # Oxigraph releases the lock when the store object is dropped
+    fresh = folder.parent / f".{folder.name}.loading-{os.getpid()}"
+    shutil.rmtree(fresh, ignore_errors=True)
+    try:
+        store = ox.Store(str(fresh))
+        _replace(store, staged, vocabulary, files)
+        store.flush()
+        del store
+        gc.collect()
+    except BaseException as exc:
+        shutil.rmtree(fresh, ignore_errors=True)
+        if isinstance(exc, (OSError, RuntimeError)):
+            full = getattr(exc, "errno", None) == errno.ENOSPC or "no space" in str(exc).lower()
+            raise StoreError(
+                f"{folder}: the new content could not be written ({'the disk is full' if full else _first_line(exc)}); "
+                "the store is unchanged",
+                hint="Free some disk space and load again." if full else None,
+            ) from None
+        raise
+    old_name = folder.parent / f".{folder.name}.old-{os.getpid()}"
+    if folder.exists():
+        os.rename(folder, old_name)
+    os.rename(fresh, folder)
+    shutil.rmtree(old_name, ignore_errors=True)
 
 
 def _parse(files: Sequence[Path]) -> ox.Store:
