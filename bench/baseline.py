@@ -30,8 +30,13 @@ import json
 import sys
 from pathlib import Path
 
+import rdflib
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
+
+# Plain rdflib, but keeping every literal as written ("P12M"^^xsd:duration stays "P12M"), as
+# imhgraph does: an export that rewrote the data would not be the same answer.
+rdflib.NORMALIZE_LITERALS = False
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/imhgraph/"

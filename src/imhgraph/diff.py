@@ -268,6 +268,14 @@ def _resource_changes(subject: URIRef, old: Graph, new: Graph, hierarchy: dict[U
         if before == after:
             continue
         name = PROPERTY_NAMES.get(p, short_id(str(p)))  # type: ignore[arg-type]
+        # The same value written differently ("02" and "2", "5"^^xsd:int and "5"^^xsd:integer,
+        # "P20M" and "P1Y8M") is its own kind of change, not a change of value.
+        for was, now in _written_differently(before - after, after - before):
+            changes.append(Change(kind, ident, label, f"{name} written differently", show_term(was), show_term(now)))
+            before.discard(was)
+            after.discard(now)
+        if before == after:
+            continue
         if p in SINGLE_VALUED and len(before) <= 1 and len(after) <= 1:
             if before and after:
                 verb = f"{name} changed"
@@ -281,6 +289,37 @@ def _resource_changes(subject: URIRef, old: Graph, new: Graph, hierarchy: dict[U
         for value in sorted(before - after, key=show_term):
             changes.append(Change(kind, ident, label, f"{name} {lost}", show_term(value), ""))
     return changes
+
+
+def _written_differently(lost: set[Node], gained: set[Node]) -> list[tuple[Node, Node]]:
+    """Pairs (old, new) of literals with the same value written differently."""
+    from rdflib import Literal
+
+    pairs = []
+    remaining = sorted((o for o in lost if isinstance(o, Literal)), key=show_term)
+    for new in sorted((o for o in gained if isinstance(o, Literal)), key=show_term):
+        for old in remaining:
+            if _same_value(old, new):
+                pairs.append((old, new))
+                remaining.remove(old)
+                break
+    return pairs
+
+
+def _same_value(a: Node, b: Node) -> bool:
+    from rdflib import Literal
+
+    if not (isinstance(a, Literal) and isinstance(b, Literal)) or a.ill_typed or b.ill_typed:
+        return False
+    if a.language or b.language:
+        return str(a) == str(b) and str(a.language).lower() == str(b.language).lower()
+    va, vb = a.value, b.value
+    if va is None or vb is None or type(va) is not type(vb) or isinstance(va, str):
+        return False
+    try:
+        return bool(va == vb)
+    except TypeError:
+        return False
 
 
 def _subjects(graph: Graph) -> set[Node]:

@@ -9,7 +9,10 @@ Layout inside the store (queries use the DEFAULT graph only, exactly as in memor
 * named graph :data:`META_GRAPH`: a marker with the store layout version, the imhgraph
   version, a hash of the vocabulary files, the loaded files and the load status;
 * named graph :data:`VOCAB_GRAPH`: the vocabulary triples the data does not also state,
-  so that a newer vocabulary can replace the old one without touching the data.
+  so that a newer vocabulary can replace the old one without touching the data;
+* named graph :data:`imhgraph.exact.EXACT_GRAPH`: the literals as written where Oxigraph stores
+  another form (``"02"^^xsd:integer`` is stored as ``"2"``), read back by exports, validation
+  and ``query`` so that every term comes out as it went in.
 
 The named graphs are hidden from every query this backend runs (``named_graphs=[]``), from
 :meth:`graph` and from :meth:`triple_count`, so nothing of them leaks into answers or exports.
@@ -31,10 +34,11 @@ from rdflib.term import Node
 
 from . import __version__, resources
 from .errors import StoreError
-from .stores import Backend, OxigraphBackend
+from .exact import EXACT_GRAPH
+from .stores import OxigraphBackend
 
 #: bump when the layout inside the store changes; a store with a newer layout is refused.
-STORE_FORMAT = 1
+STORE_FORMAT = 2  # 2: literals as written kept in imhgraph.exact.EXACT_GRAPH
 
 META_GRAPH = ox.NamedNode("https://w3id.org/imhgraph/graph/meta")
 VOCAB_GRAPH = ox.NamedNode("https://w3id.org/imhgraph/graph/vocabulary")
@@ -57,11 +61,6 @@ class DiskBackend(OxigraphBackend):
 
         # named_graphs=[]: GRAPH clauses see nothing, so the marker never reaches a result.
         return self.store.query(with_values(query, bindings), named_graphs=[])
-
-    def triple_count(self) -> int:
-        # COUNT in SPARQL runs in Rust over the default graph only (len(store) would also
-        # count the marker graphs; iterating quads in Python is ~8x slower).
-        return Backend.triple_count(self)
 
     def close(self) -> None:
         store = getattr(self, "store", None)
@@ -295,8 +294,11 @@ def _replace(store: ox.Store, staged: ox.Store, vocabulary: Sequence[Path], file
     _write_marker(store, "loading")
     store.clear_graph(ox.DefaultGraph())
     store.clear_graph(VOCAB_GRAPH)
+    store.clear_graph(EXACT_GRAPH)
     store.bulk_extend(staged.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    data_triples = len(staged)
+    # the literals as written where the store rewrote them (imhgraph.exact)
+    store.bulk_extend(staged.quads_for_pattern(None, None, None, EXACT_GRAPH))
+    data_triples = OxigraphBackend(staged).triple_count()
     _add_vocabulary(store, vocabulary)
     _write_marker(store, "ready", files, data_triples)
 

@@ -740,8 +740,29 @@ class EndpointBackend(Backend):
     def graph(self) -> Graph:
         cached = self.memo.get("graph")
         if cached is None:
+            from .stores import apply_overlay
+
             cached = self.construct(internal_query("all-triples"))
-            self.memo["graph"] = cached
+            self.memo["graph"] = apply_overlay(cached, self.overlay)
+        return cached
+
+    @property
+    def overlay(self) -> Any:
+        """The literals as written that ``push`` recorded beside the data (imhgraph.exact),
+        for a server that stores another form of them."""
+        cached = self.memo.get("overlay")
+        if cached is None:
+            from .exact import Overlay, records_graph_for
+            from .stores import from_rdflib
+
+            records = self.select(
+                f"SELECT ?s ?p ?o WHERE {{ GRAPH <{records_graph_for(self.default_graph)}> {{ ?s ?p ?o }} }}"
+            )
+            cached = self.memo["overlay"] = Overlay.from_records(
+                (from_rdflib(s), from_rdflib(p), from_rdflib(o))
+                for s, p, o in records.rows
+                if s is not None and p is not None and o is not None
+            )
         return cached
 
 

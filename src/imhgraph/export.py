@@ -9,10 +9,11 @@ no blank nodes); JSON-LD and CTDL go through rdflib's JSON-LD writer.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from rdflib import Graph
-from rdflib.namespace import RDF
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
 
 from . import resources
 from .jsonld import stable
@@ -73,12 +74,13 @@ def _sorted_oxigraph_triples(source: Graph | Backend) -> list[Any]:
     if isinstance(source, OxigraphBackend):
         # Straight from the store: rdflib terms are built only for the few triples with a
         # blank node (the ontology's owl:unionOf domains), which need canonical labels.
+        # Literals as written where the store keeps another form (imhgraph.exact).
         triples, blank = [], Graph()
-        for quad in source.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-            if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
-                blank.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        for triple in source.exact_triples():
+            if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
+                blank.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
             else:
-                triples.append(quad.triple)
+                triples.append(triple)
         if len(blank):
             triples.extend(
                 ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in canonical_blank_triples(blank)
@@ -135,9 +137,61 @@ def to_jsonld(graph: Graph) -> str:
     """JSON-LD compacted with the bundled context (inlined, so the file stands alone offline);
     nodes sorted by ``@id`` and values sorted, so output is stable."""
     context = load_context()
-    text = canonical(graph).serialize(format="json-ld", context=context, auto_compact=True)
-    document = json.loads(text)
+    text = _as_written(canonical(graph)).serialize(format="json-ld", context=context, auto_compact=True)
+    document = _restore_datatypes(json.loads(text), context)
     return json.dumps(stable(document), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+#: rdflib's JSON-LD writer turns literals of these datatypes into JSON numbers and booleans,
+#: which read back in canonical form ("02" as 2, "none"^^xsd:boolean as true): a literal whose
+#: lexical form would change goes out under a stand-in datatype instead, so that it is written
+#: as a value object, and gets its own datatype back in the document.
+_NATIVE_JSON = {
+    str(XSD.integer): re.compile(r"-?(0|[1-9][0-9]*)"),
+    str(XSD.boolean): re.compile(r"true|false"),
+    str(XSD.double): None,  # JSON-LD writes a native double back as "2.5E0": never native
+}
+_KEEP = "urn:imhgraph:jsonld-as-written:"
+
+
+def _as_written(graph: Graph) -> Graph:
+    from collections import Counter
+
+    changes = []
+    per_key = Counter((s, p) for s, p, _ in graph)
+    for s, p, o in graph:
+        if not isinstance(o, Literal):
+            continue
+        datatype = str(o.datatype) if o.datatype is not None else None
+        if datatype in _NATIVE_JSON:
+            native = _NATIVE_JSON[datatype]
+            if native is None or not native.fullmatch(str(o)) or str(o) == "-0":
+                changes.append((s, p, o))
+                continue
+        # rdflib's writer overwrites a falsy first value (0, false, "") when a second value of
+        # the same property comes: such a value goes out as a value object
+        falsy = str(o) in ("0", "false") if datatype in _NATIVE_JSON else str(o) == "" and not o.language
+        if falsy and per_key[(s, p)] > 1:
+            changes.append((s, p, o))
+    for s, p, o in changes:
+        graph.remove((s, p, o))
+        datatype = str(o.datatype) if o.datatype is not None else str(XSD.string)
+        graph.add((s, p, Literal(str(o), datatype=URIRef(_KEEP + datatype), normalize=False)))
+    return graph
+
+
+def _restore_datatypes(value: Any, context: dict[str, Any]) -> Any:
+    if isinstance(value, dict):
+        out = {k: _restore_datatypes(v, context) for k, v in value.items()}
+        datatype = out.get("@type")
+        if isinstance(datatype, str) and datatype.startswith(_KEEP):
+            iri = datatype[len(_KEEP):]
+            xsd = context.get("xsd")
+            out["@type"] = "xsd:" + iri[len(xsd):] if isinstance(xsd, str) and iri.startswith(xsd) else iri
+        return out
+    if isinstance(value, list):
+        return [_restore_datatypes(v, context) for v in value]
+    return value
 
 
 def export(source: Graph | Backend, fmt: str) -> str:

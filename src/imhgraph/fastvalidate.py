@@ -25,8 +25,9 @@ N-Triples syntax), not from user input, which is why they are not ``.rq`` files.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -43,7 +44,12 @@ _KNOWN = {
     SH.node, SH.minCount, SH.maxCount, SH.nodeKind, SH["class"], SH.datatype, SH["in"], SH.hasValue,
     SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.minLength, SH.maxLength,
     SH.severity, SH.message, SH.deactivated, SH.name, SH.description, SH.order, SH.group,
-    SH.defaultValue, SH.equals,
+    SH.defaultValue, SH.equals, SH.uniqueLang,
+}
+#: parameters SHACL allows at most once per shape.
+_SINGLE = {
+    SH.minCount, SH.maxCount, SH.nodeKind, SH.datatype, SH["in"], SH.minInclusive, SH.maxInclusive,
+    SH.minExclusive, SH.maxExclusive, SH.minLength, SH.maxLength, SH.uniqueLang, SH.path,
 }
 _NODE_KINDS = {
     SH.IRI: "isIRI(?v)",
@@ -84,6 +90,10 @@ class Finding:
     shape: Node
     component: URIRef
     severity: URIRef
+    #: which constraint of the shape (its parameter: the class of an ``sh:class``, the language
+    #: of ``sh:uniqueLang``, …): two constraints of one component failing on the same focus
+    #: node and value are two results, the same constraint reached twice is one.
+    constraint: Node | None = None
 
 
 class Compiler:
@@ -94,6 +104,78 @@ class Compiler:
         self.backend = backend
         self._counter = 0
         self._classes: dict[str, str] = {}
+        #: the backend's record of literals written in another form than the store keeps
+        #: (imhgraph.exact), and per property how they differ: "lexical" (same datatype and
+        #: value, "02" for "2"), "datatype" ("5"^^xsd:int stored as xsd:integer, a language
+        #: tag's case) or "several" (two written forms stored as one triple).
+        self.overlay: Any = None
+        self.rewritten: dict[str, set[str]] = {}
+
+    def use_overlay(self, overlay: Any) -> None:
+        """Validate the literals as written where *overlay* (``Backend.overlay``) has them:
+        results name the written values, and a constraint whose answer could differ between
+        the written and the stored form (sh:in, sh:hasValue, lengths, sh:node on such values,
+        datatypes when the datatype was rewritten, counts when forms were merged) is not
+        compiled (:class:`Unsupported`: pySHACL gets the data as written)."""
+        if not overlay:
+            return
+        self.overlay = overlay
+        for (_, predicate, stored), written in overlay.entries.items():
+            kinds = self.rewritten.setdefault(predicate.value, set())
+            if len(written) > 1:
+                kinds.add("several")
+            for form in written:
+                same = form.datatype == stored.datatype and form.language == stored.language
+                kinds.add("lexical" if same else "datatype")
+        for obj in self.shapes.objects(None, SH.targetObjectsOf):
+            if str(obj) in self.rewritten:
+                raise Unsupported(f"literals written in a form the store rewrites, as focus nodes ({obj})")
+
+    def _check_rewritten(self, shape: Node, path_node: Node) -> bool:
+        """Whether the values of *path_node* include literals the store rewrote (and raise
+        :class:`Unsupported` where that changes an answer)."""
+        if not self.rewritten:
+            return False
+        g = self.shapes
+        inverse = g.value(path_node, SH.inversePath) if isinstance(path_node, BNode) else None
+        if inverse is not None and str(inverse) in self.rewritten:
+            raise Unsupported(f"literals written in a form the store rewrites, as focus nodes ({inverse})")
+        if isinstance(path_node, BNode) and inverse is None:
+            # a sequence path: its values are the objects of its last step
+            steps, todo, seen = set(), [path_node], set()
+            while todo:
+                node = todo.pop()
+                if node in seen:
+                    continue
+                seen.add(node)
+                for _, o in g.predicate_objects(node):
+                    if isinstance(o, URIRef):
+                        steps.add(str(o))
+                    elif isinstance(o, BNode):
+                        todo.append(o)
+            if steps & set(self.rewritten):
+                raise Unsupported(f"literals written in a form the store rewrites, on a path through {sorted(steps & set(self.rewritten))[0]}")
+            return False
+        kinds = self.rewritten.get(str(path_node)) if isinstance(path_node, URIRef) else None
+        if not kinds:
+            return False
+        lexical = (SH["in"], SH.hasValue, SH.minLength, SH.maxLength, SH.uniqueLang, SH.node, SH.equals)
+        if any(g.value(shape, c) is not None for c in lexical):
+            raise Unsupported(f"literals written in a form the store rewrites, on {path_node}")
+        if "datatype" in kinds and g.value(shape, SH.datatype) is not None:
+            raise Unsupported(f"literals written with a datatype the store rewrites, on {path_node}")
+        if "several" in kinds and (g.value(shape, SH.minCount) is not None or g.value(shape, SH.maxCount) is not None):
+            raise Unsupported(f"literals written in several forms the store keeps as one, on {path_node}")
+        return True
+
+    def _written(self, focus: Node, path_node: Node, value: Node | None) -> list[Node | None]:
+        """The value(s) as written for the stored *value* of *focus* on *path_node*."""
+        from .stores import from_rdflib, to_rdflib
+
+        if not isinstance(value, Literal):
+            return [value]
+        forms = self.overlay.objects(from_rdflib(focus), from_rdflib(path_node), from_rdflib(value))
+        return [to_rdflib(o) for o in forms]
 
     # -- reading the shapes ---------------------------------------------------------------
 
@@ -164,6 +246,11 @@ class Compiler:
         for pred, obj in self.shapes.predicate_objects(shape):
             if str(pred).startswith(str(SH)) and pred not in _KNOWN:
                 raise Unsupported(f"constraint {pred} is not compiled")
+            if pred == SH.uniqueLang and not isinstance(obj, Literal):
+                raise Unsupported("sh:uniqueLang with a non-literal value")
+            if pred in _SINGLE and len(list(self.shapes.objects(shape, pred))) > 1:
+                # not well-formed SHACL: pySHACL refuses it, and so the whole run says so
+                raise Unsupported(f"{pred} given twice on one shape")
             if pred == SH.datatype and obj in (RDFS.Literal, RDFS.Datatype):
                 raise Unsupported("sh:datatype rdfs:Literal")
             if pred == SH.nodeKind and obj not in _NODE_KINDS:
@@ -182,7 +269,10 @@ class Compiler:
         inverse = self.shapes.value(path, SH.inversePath)
         if isinstance(path, BNode) and isinstance(inverse, URIRef) and len(list(self.shapes.predicate_objects(path))) == 1:
             return "^" + _term(inverse)
-        if sequence_allowed and isinstance(path, BNode) and (path, RDF.first, None) in self.shapes:
+        # a list node and nothing else: a node that is also an inverse path (W3C path-strange) is
+        # not a well-formed SHACL path, and goes to pySHACL
+        only_list = {p for p, _ in self.shapes.predicate_objects(path)} <= {RDF.first, RDF.rest}
+        if sequence_allowed and isinstance(path, BNode) and (path, RDF.first, None) in self.shapes and only_list:
             # A sequence path ( p1 p2 … ) of predicates and inverse predicates: p1/p2/…
             steps = list(Collection(self.shapes, path))
             if len(steps) >= 2:
@@ -207,74 +297,98 @@ class Compiler:
         found: set[Finding] = set()
         f = self._var()
         fp = focus(f)
-        if path_node is not None:
-            path = self._path(path_node)
-            values = f"{fp} {f} {path} ?v ."
-        else:
-            path = None
-            values = f"{fp} BIND({f} AS ?v)"
+        path = self._path(path_node) if path_node is not None else None
+        rewritten = path_node is not None and self._check_rewritten(shape, path_node)
 
-        def add(rows: Iterable[tuple[Node, Node | None]], component: URIRef) -> None:
+        def step(v: str) -> str:
+            # The value nodes of the focus node bound to variable *v*: built from the terms,
+            # never by replacing text (an IRI may contain "?v").
+            return f"{f} {path} {v} ." if path is not None else f"BIND({f} AS {v})"
+
+        values = f"{fp} {step('?v')}"
+
+        def written(rows: Iterable[tuple[Node, Node | None]]) -> Iterator[tuple[Node, Node | None]]:
             for node, value in rows:
-                found.add(Finding(node, path_node, value, shape, component, severity))
+                if rewritten and value is not None:
+                    for form in self._written(node, path_node, value):
+                        yield node, form
+                else:
+                    yield node, value
+
+        def add(
+            rows: Iterable[tuple[Node, Node | None]], component: URIRef, constraint: Node | None = None, *, expand: bool = True
+        ) -> None:
+            for node, value in written(rows) if expand else rows:
+                found.add(Finding(node, path_node, value, shape, component, severity, constraint))
 
         for n in g.objects(shape, SH.minCount):
             rows = backend.select(
                 f"{_PREFIX}SELECT {f} WHERE {{ {fp} OPTIONAL {{ {f} {path} ?v }} }} "
                 f"GROUP BY {f} HAVING (COUNT(DISTINCT ?v) < {int(n)})"
             ).rows
-            add(((r[0], None) for r in rows), SH.MinCountConstraintComponent)
+            add(((r[0], None) for r in rows), SH.MinCountConstraintComponent, n)
         for n in g.objects(shape, SH.maxCount):
             rows = backend.select(
                 f"{_PREFIX}SELECT {f} WHERE {{ {values} }} GROUP BY {f} HAVING (COUNT(DISTINCT ?v) > {int(n)})"
             ).rows
-            add(((r[0], None) for r in rows), SH.MaxCountConstraintComponent)
+            add(((r[0], None) for r in rows), SH.MaxCountConstraintComponent, n)
         for kind in g.objects(shape, SH.nodeKind):
-            add(self._values(backend, f, values, f"FILTER(!{_NODE_KINDS[kind]})"), SH.NodeKindConstraintComponent)
+            add(self._values(backend, f, values, f"FILTER(!{_NODE_KINDS[kind]})"), SH.NodeKindConstraintComponent, kind)
         for cls in g.objects(shape, SH["class"]):
             rows = backend.select(
                 f"{_PREFIX}SELECT {f} ?v WHERE {{ {{ {values} }} MINUS {{ {self._instance_of('?v', _term(cls))} }} }}"
             ).rows
-            add(rows, SH.ClassConstraintComponent)
+            add(rows, SH.ClassConstraintComponent, cls)
         for dtype in g.objects(shape, SH.datatype):
             d = _term(dtype)
-            add(self._values(backend, f, values, f"FILTER(!isLiteral(?v) || DATATYPE(?v) != {d})"), SH.DatatypeConstraintComponent)
+            add(self._values(backend, f, values, f"FILTER(!isLiteral(?v) || DATATYPE(?v) != {d})"), SH.DatatypeConstraintComponent, dtype)
             # Literals of the right datatype can still be ill-formed ("yes"^^xsd:boolean): the
             # same test pySHACL makes, on the same rdflib terms it would see.
             candidates = self._values(backend, f, values, f"FILTER(isLiteral(?v) && DATATYPE(?v) = {d})")
-            add(((node, v) for node, v in candidates if not _datatype_ok(v, dtype)), SH.DatatypeConstraintComponent)
+            ill_formed = [(node, v) for node, v in written(candidates) if not _datatype_ok(v, dtype)]
+            add(ill_formed, SH.DatatypeConstraintComponent, dtype, expand=False)
         for members in g.objects(shape, SH["in"]):
             allowed = list(Collection(g, members))
             # !sameTerm && … rather than !(sameTerm || …): Virtuoso 7 gets a disjunction of sameTerm wrong.
             test = " && ".join(f"!sameTerm(?v, {_term(m)})" for m in allowed) or "true"
-            add(self._values(backend, f, values, f"FILTER({test})"), SH.InConstraintComponent)
+            add(self._values(backend, f, values, f"FILTER({test})"), SH.InConstraintComponent, members)
         for value in g.objects(shape, SH.hasValue):
             rows = backend.select(
-                f"{_PREFIX}SELECT {f} WHERE {{ {fp} FILTER NOT EXISTS {{ {values.replace(fp, '', 1)} FILTER(sameTerm(?v, {_term(value)})) }} }}"
+                f"{_PREFIX}SELECT {f} WHERE {{ {fp} FILTER NOT EXISTS {{ {step('?v')} FILTER(sameTerm(?v, {_term(value)})) }} }}"
             ).rows
-            add(((r[0], None) for r in rows), SH.HasValueConstraintComponent)
+            add(((r[0], None) for r in rows), SH.HasValueConstraintComponent, value)
         for pred, (op, component) in _RANGES.items():
             for bound in g.objects(shape, pred):
-                add(self._values(backend, f, values, f"FILTER(!COALESCE(isLiteral(?v) && ?v {op} {_term(bound)}, false))"), component)
+                add(self._values(backend, f, values, f"FILTER(!COALESCE(isLiteral(?v) && ?v {op} {_term(bound)}, false))"), component, bound)
         for pred, op, component in (
             (SH.minLength, "<", SH.MinLengthConstraintComponent),
             (SH.maxLength, ">", SH.MaxLengthConstraintComponent),
         ):
             for n in g.objects(shape, pred):
-                add(self._values(backend, f, values, f"FILTER(isBlank(?v) || STRLEN(STR(?v)) {op} {int(n)})"), component)
+                add(self._values(backend, f, values, f"FILTER(isBlank(?v) || STRLEN(STR(?v)) {op} {int(n)})"), component, n)
         for other in g.objects(shape, SH.equals):
             if path is None or not isinstance(other, URIRef):
                 raise Unsupported("sh:equals on a node shape")
             e = _term(other)
             # values of the path missing from the other property, then the other way round
             rows = backend.select(f"{_PREFIX}SELECT {f} ?v WHERE {{ {values} FILTER NOT EXISTS {{ {f} {e} ?v }} }}").rows
-            add(((r[0], r[1]) for r in rows), SH.EqualsConstraintComponent)
+            add(((r[0], r[1]) for r in rows), SH.EqualsConstraintComponent, other)
             rows = backend.select(
                 f"{_PREFIX}SELECT {f} ?v WHERE {{ {fp} {f} {e} ?v FILTER NOT EXISTS {{ {f} {path} ?v }} }}"
             ).rows
-            add(((r[0], r[1]) for r in rows), SH.EqualsConstraintComponent)
+            add(((r[0], r[1]) for r in rows), SH.EqualsConstraintComponent, other)
+        for flag in g.objects(shape, SH.uniqueLang):
+            # Only "true"^^xsd:boolean as written switches it on ("1"^^xsd:boolean does not).
+            if path is None or not (isinstance(flag, Literal) and flag.datatype == XSD.boolean and str(flag) == "true"):
+                continue
+            rows = backend.select(
+                f"{_PREFIX}SELECT {f} ?lang WHERE {{ {values} FILTER(isLiteral(?v) && LANG(?v) != \"\") }} "
+                f"GROUP BY {f} (LANG(?v) AS ?lang) HAVING (COUNT(DISTINCT ?v) > 1)"
+            ).rows
+            for node, lang in rows:
+                found.add(Finding(node, path_node, None, shape, SH.UniqueLangConstraintComponent, severity, lang))
         for sub in g.objects(shape, SH.node):
-            add(self._node(backend, f, fp, values, sub, depth), SH.NodeConstraintComponent)
+            add(self._node(backend, f, fp, step, sub, depth), SH.NodeConstraintComponent, sub)
         for sub in g.objects(shape, SH.property):
             if path_node is not None:
                 raise Unsupported("sh:property on a property shape")
@@ -285,28 +399,64 @@ class Compiler:
         rows = backend.select(f"{_PREFIX}SELECT {f} ?v WHERE {{ {values} {test} }}").rows
         return [(r[0], r[1]) for r in rows]
 
-    def _node(self, backend: Backend, f: str, fp: str, values: str, sub: Node, depth: int) -> list[tuple[Node, Node]]:
+    def _node(
+        self, backend: Backend, f: str, fp: str, step: Callable[[str], str], sub: Node, depth: int
+    ) -> list[tuple[Node, Node]]:
         """(focus, value) where the value node does not conform to node shape *sub*."""
-        inner_values = values
 
         def value_nodes(v: str) -> str:
             # The distinct value nodes of the outer focus nodes become the focus nodes of *sub*.
-            return f"{{ SELECT DISTINCT {v} WHERE {{ {inner_values.replace('?v', v)} }} }}"
+            return f"{{ SELECT DISTINCT {v} WHERE {{ {fp} {step(v)} }} }}"
 
         failing = {finding.focus for finding in self.run(backend, sub, value_nodes, depth + 1)}
         if not failing:
             return []
-        rows = backend.select(f"{_PREFIX}SELECT {f} ?v WHERE {{ {values} }}").rows
+        rows = backend.select(f"{_PREFIX}SELECT {f} ?v WHERE {{ {fp} {step('?v')} }}").rows
         return [(r[0], r[1]) for r in rows if r[1] in failing]
 
 
+_IRI_FORBIDDEN = set('<>"{}|^`\\ ') | {chr(c) for c in range(0x21)}
+
+
 def _term(node: Node) -> str:
-    """A shapes-graph term in SPARQL syntax."""
+    """A shapes-graph term in SPARQL syntax (by the grammar: an IRI the grammar cannot write
+    as an IRIREF, or a literal Oxigraph would store in another form, is not compiled)."""
     if isinstance(node, URIRef):
+        if any(c in _IRI_FORBIDDEN for c in str(node)):
+            raise Unsupported(f"IRI {node!r} cannot be written in SPARQL")
         return f"<{node}>"
     if isinstance(node, Literal):
-        return node.n3()
+        from .exact import stored_forms
+        from .stores import from_rdflib
+
+        written = from_rdflib(node)
+        if stored_forms([written])[0] != written:
+            raise Unsupported(f"literal {node.n3()} is not in the form the store keeps")
+        return _literal(node)
     raise Unsupported(f"blank node {node} used as a constant in a shape")
+
+
+def _literal(node: Literal) -> str:
+    """A literal in SPARQL syntax, its lexical form escaped by the grammar (ECHAR / UCHAR)."""
+    text = str(node)
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    quoted = '"' + "".join(out) + '"'
+    if node.language:
+        return f"{quoted}@{node.language}"
+    if node.datatype is not None:
+        return f"{quoted}^^{_term(node.datatype)}"
+    return quoted
 
 
 def _datatype_ok(value: Node, dtype: Node) -> bool:
@@ -355,10 +505,13 @@ def validate_findings(backend: Backend, shapes: Graph) -> list[Finding]:
     targeted = compiler.targeted()
     for shape, _ in targeted:
         compiler.check(shape)
+    compiler.use_overlay(getattr(backend, "overlay", None))
     found: set[Finding] = set()
     for shape, pattern in targeted:
         found |= compiler.run(backend, shape, pattern)
-    return sorted(found, key=lambda x: tuple(str(p) for p in (x.focus, x.path, x.shape, x.component, x.value)))
+    return sorted(
+        found, key=lambda x: tuple(str(p) for p in (x.focus, x.path, x.shape, x.component, x.value, x.constraint))
+    )
 
 
 def results_graph(findings: Iterable[Finding], shapes: Graph, *, conforms: bool) -> Graph:

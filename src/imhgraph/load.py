@@ -18,6 +18,7 @@ import stat
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -244,8 +245,13 @@ def read_input(path: Path) -> bytes:
     return content
 
 
-def parse_into(store: ox.Store, path: Path, *, graph: ox.NamedNode | None = None) -> None:
+def parse_into(
+    store: ox.Store, path: Path, *, graph: ox.NamedNode | None = None, loader: Any = None
+) -> None:
     """Parse one file into *store* (its default graph unless *graph* is given).
+
+    The literals go in as written through an :class:`imhgraph.exact.Loader` (*loader*, or one
+    made and finished for this file): what the store rewrites is recorded beside it.
 
     :raises InputFileError: missing, empty, oversized, binary or unreadable file.
     :raises RdfSyntaxError: with the file, line and column and what is wrong there.
@@ -261,17 +267,19 @@ def parse_into(store: ox.Store, path: Path, *, graph: ox.NamedNode | None = None
         check_xml_entities(path, content)
     if fmt in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
         check_nesting(path, fmt, content)
+    from .exact import Loader
+
+    own = loader is None
+    if own:
+        loader = Loader(store)
     target = graph if graph is not None else ox.DefaultGraph()
     try:
-        if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        quads = ox.parse(content, format=fmt, base_iri=path.resolve().as_uri())
+        if graph is not None or fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
             # Every named graph of a dataset file is read into the working graph: imhgraph
             # answers over one graph, and data in a graph it never reads would be dropped.
-            store.extend(
-                ox.Quad(q.subject, q.predicate, q.object, target)
-                for q in ox.parse(content, format=fmt, base_iri=path.resolve().as_uri())
-            )
-        else:
-            store.load(content, format=fmt, base_iri=path.resolve().as_uri(), to_graph=target)
+            quads = (ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
+        loader.add(quads)
     except SyntaxError as exc:
         message = str(exc)
         if "LoadDocumentCallback" in message or "remote context" in message.lower():
@@ -290,12 +298,19 @@ def parse_into(store: ox.Store, path: Path, *, graph: ox.NamedNode | None = None
             f"{path}: not enough memory to load it ({human_size(len(content))})",
             hint="Load it into an on-disk store (`--store DIR --data FILE`) instead.",
         ) from exc
+    if own:
+        loader.finish()
 
 
 def load_files(store: ox.Store, paths: Sequence[Path]) -> None:
-    """Parse every file of *paths* into the default graph of *store*."""
+    """Parse every file of *paths* into the default graph of *store*, the literals the store
+    rewrites recorded as written (:mod:`imhgraph.exact`)."""
+    from .exact import Loader
+
+    loader = Loader(store)
     for path in paths:
-        parse_into(store, path)
+        parse_into(store, path, loader=loader)
+    loader.finish()
 
 
 def vocabulary_and(paths: Sequence[str | os.PathLike[str]] | None) -> tuple[list[Path], list[Path]]:

@@ -73,7 +73,8 @@ def ntriples(backend: Backend) -> tuple[bytes, int]:
     if store is not None:
         import pyoxigraph as ox
 
-        body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        # every literal as written (imhgraph.exact), not as the local store keeps it
+        body = ox.serialize(backend.exact_triples(), format=ox.RdfFormat.N_TRIPLES)
         return body, body.count(b"\n")
     graph = backend.graph()
     return graph.serialize(format="nt", encoding="utf-8"), len(graph)
@@ -124,7 +125,33 @@ def push(
             # Virtuoso: "… the endpoint is not configured to have default graph"
             exc.hint = "This store has no default graph of its own: push with --graph IRI and read with --endpoint-graph IRI."
         raise
+    _push_records(backend, urls, graph, timeout)
     return PushResult(count, graph, urls.gsp, _count_at(urls, graph, timeout, query_method))
+
+
+def _push_records(backend: Backend, urls: EndpointUrls, graph: str | None, timeout: float) -> None:
+    """The literals as written where a store rewrites them (imhgraph.exact), into their own
+    named graph, so that reading the endpoint back gives them as written even when the server
+    canonicalises (as Oxigraph does). Sent also when there are none: the graph is replaced, so
+    records of data pushed before never apply to this data."""
+    import pyoxigraph as ox
+
+    from .exact import records_graph_for
+
+    overlay = getattr(backend, "overlay", None)
+    records = [ox.Triple(q.subject, q.predicate, q.object) for q in overlay.records()] if overlay else []
+    url = gsp_url(urls.gsp, records_graph_for(graph))
+    response = http_request(
+        "PUT",
+        url,
+        body=ox.serialize(records, format=ox.RdfFormat.N_TRIPLES),
+        headers={"Content-Type": "application/n-triples"},
+        timeout=timeout,
+        what="the Graph Store endpoint",
+    )
+    if records:
+        check_status(response, url, "the Graph Store endpoint")
+    # with no records the PUT only clears old ones; a server refusing it loses nothing
 
 
 def _count_at(urls: EndpointUrls, graph: str | None, timeout: float, query_method: str) -> int | None:

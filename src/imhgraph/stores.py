@@ -23,7 +23,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .exact import Overlay, quiet_rdflib
 from .namespaces import XSD_STRING, bind_all
+
+quiet_rdflib()
 
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -97,7 +100,11 @@ class OxigraphBackend(Backend):
 
         # A VALUES block, as on every backend: Oxigraph's own substitutions refuse
         # variables the query does not project, and the same text means the same everywhere.
-        return self.store.query(with_values(query, bindings))
+        # The records of imhgraph.exact are no graph of the data: GRAPH clauses never see them.
+        from .exact import EXACT_GRAPH
+
+        named = [g for g in self.store.named_graphs() if g != EXACT_GRAPH]
+        return self.store.query(with_values(query, bindings), named_graphs=named)
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
         solutions = self._run(query, bindings)
@@ -122,19 +129,36 @@ class OxigraphBackend(Backend):
             graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return graph
 
+    @property
+    def overlay(self) -> Overlay:
+        """The literals as written where the store rewrote them (:mod:`imhgraph.exact`)."""
+        cached = self.memo.get("overlay")
+        if cached is None:
+            cached = self.memo["overlay"] = Overlay.of_store(self.store)
+        return cached
+
+    def exact_triples(self) -> Iterator[ox.Triple]:
+        """The default graph's triples with every literal as written."""
+        return self.overlay.triples(
+            q.triple for q in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        )
+
     def graph(self) -> Graph:
         cached = self.memo.get("graph")
         if cached is None:
             cached = bind_all(Graph())
             cached.addN(
-                (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), cached)
-                for q in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+                (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), cached)
+                for t in self.exact_triples()
             )
             self.memo["graph"] = cached
         return cached
 
     def triple_count(self) -> int:
-        return len(self.store)
+        # COUNT runs in Rust over the default graph (len(store) would count the named graphs
+        # too); a stored triple standing for several written ones counts as those.
+        stored = Backend.triple_count(self)
+        return stored + sum(len(v) - 1 for v in self.overlay.entries.values())
 
     def close(self) -> None:
         if self.kind == "store":
@@ -148,15 +172,36 @@ def to_rdflib(term: Any) -> Node | None:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.Literal):
+        # normalize=False: the lexical form as it is ("2011-01-01"^^xsd:dateTime stays ill-formed
+        # and visible as such, "02" stays "02"), never rdflib's rewriting of it.
         datatype = term.datatype.value
         if term.language:
-            return Literal(term.value, lang=term.language)
+            return Literal(term.value, lang=term.language, normalize=False)
         if datatype == XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
+            return Literal(term.value, normalize=False)
+        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise TypeError(f"unsupported RDF term {term!r}")
+
+
+def apply_overlay(graph: Graph, overlay: Overlay) -> Graph:
+    """*graph* (rdflib, as a store gave it) with its literals as written (:mod:`imhgraph.exact`),
+    changed in place."""
+    if not overlay:
+        return graph
+    changes = []
+    for s, p, o in graph:
+        if isinstance(o, Literal):
+            stored = from_rdflib(o)
+            objects = overlay.objects(from_rdflib(s), from_rdflib(p), stored)
+            if len(objects) != 1 or objects[0] != stored:
+                changes.append(((s, p, o), [to_rdflib(w) for w in objects]))
+    for triple, written in changes:
+        graph.remove(triple)
+        for w in written:
+            graph.add((triple[0], triple[1], w))
+    return graph
 
 
 def from_rdflib(term: Node) -> Any:
@@ -190,11 +235,12 @@ def memory_backend(data: Sequence[str | os.PathLike[str]] | None = None) -> Oxig
 def backend_from_graph(graph: Graph) -> OxigraphBackend:
     """An in-memory backend holding exactly the triples of an rdflib *graph* (for tests and
     for library users who already have a Graph)."""
+    from .exact import Loader
+
     store = ox.Store()
-    store.extend(
-        ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), ox.DefaultGraph())
-        for s, p, o in graph
-    )
+    loader = Loader(store)
+    loader.add(ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), ox.DefaultGraph()) for s, p, o in graph)
+    loader.finish()
     return OxigraphBackend(store, kind="memory", origin=["<rdflib graph>"])
 
 

@@ -107,10 +107,11 @@ class ValidationReport(Result):
         return "\n".join(lines) + "\n"
 
     def turtle(self) -> str:
-        """The SHACL validation report graph as canonical Turtle."""
-        from .export import canonical
+        """The SHACL validation report graph as canonical Turtle (written by Oxigraph, like
+        ``export``: every literal as it is, an ill-formed ``"none"^^xsd:boolean`` included)."""
+        from .export import to_turtle
 
-        return canonical(self.results_graph).serialize(format="longturtle")
+        return to_turtle(self.results_graph)
 
 
 def load_shapes(path: Path | None = None) -> Graph:
@@ -119,19 +120,49 @@ def load_shapes(path: Path | None = None) -> Graph:
 
 
 def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
-    """Validate *data* (vocabulary included, so class targets follow rdfs:subClassOf) with pySHACL."""
-    import pyshacl
+    """Validate *data* (vocabulary included, so class targets follow rdfs:subClassOf) with pySHACL.
 
-    _conforms, results_graph, _text = pyshacl.validate(
-        data,
-        shacl_graph=shapes,
-        inference="none",
-        allow_warnings=True,
-        advanced=False,
-        meta_shacl=False,
-        js=False,
-    )
+    :raises InputFileError: the shapes are not well-formed SHACL (pySHACL refuses them, e.g. two
+        ``sh:maxLength`` on one shape).
+    """
+    import logging
+
+    import pyshacl
+    from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
+
+    from .errors import InputFileError
+
+    logging.disable(logging.CRITICAL)  # pySHACL logs a refused shape with a traceback
+    try:
+        _conforms, results_graph, _text = pyshacl.validate(
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            allow_warnings=True,
+            advanced=False,
+            meta_shacl=False,
+            js=False,
+        )
+    except (ConstraintLoadError, ShapeLoadError, ReportableRuntimeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputFileError(
+            f"the shapes are not well-formed SHACL: {first}",
+            hint="See https://www.w3.org/TR/shacl/ for what each constraint allows; fix the shapes file.",
+        ) from None
+    finally:
+        logging.disable(logging.NOTSET)
+    _shacl_conformance(results_graph)
     return ValidationReport(_results(results_graph, lambda focus: _label(data, focus), shapes), results_graph)
+
+
+def _shacl_conformance(results: Graph) -> None:
+    """Set ``sh:conforms`` as SHACL defines it: true exactly when there is no result of any
+    severity (pySHACL's ``allow_warnings`` lets warnings conform; the exit code has its own
+    policy, ``--fail-on``)."""
+    from rdflib import Literal
+
+    for report in list(results.subjects(RDF.type, SH.ValidationReport)):
+        results.set((report, SH.conforms, Literal(not any(results.objects(report, SH.result)))))
 
 
 def validate(backend: Backend, shapes: Path | None = None) -> ValidationReport:
@@ -160,8 +191,8 @@ def _fast_report(backend: Backend, findings: list, shapes: Graph) -> ValidationR
     from .fastvalidate import results_graph
     from .ids import labels
 
-    conforms = not any(f.severity == SH.Violation for f in findings)
-    results = results_graph(findings, shapes, conforms=conforms)
+    # SHACL: a report conforms exactly when it has no result, warnings included.
+    results = results_graph(findings, shapes, conforms=not findings)
     names = labels(backend)  # one query for every name, not one per focus node
 
     def label_for(focus: object) -> str:
