@@ -254,4 +254,4 @@ def test_report_heatmap_title_names_the_course(courses_backend) -> None:
     from imhgraph.report_data import build_report
 
     page = build_report(courses_backend)
-    assert "Alpha Certificate — Attachment theory: direct, through Attachment and Bonding</title>" in page
+    assert 'title="Alpha Certificate — Attachment theory: direct, through Attachment and Bonding"' in page

@@ -1,5 +1,7 @@
-"""Issue 5: the HTML report — structure (html.parser), self-containment, escaping, determinism,
-and a real rendering in headless Chromium."""
+"""Issues 5 and 15: the HTML report — structure (html.parser), self-containment, escaping,
+determinism, order by label, accessibility (unique ids, focusable labelled scroll regions, the
+heatmap as lists), and a real rendering in headless Chromium (screen, 400-px phone, print to PDF,
+axe-core)."""
 
 from __future__ import annotations
 
@@ -41,8 +43,9 @@ class Page(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         self.tags.append((tag, attributes))
-        if tag == "rect" and "data-cell" in attributes:
+        if "data-cell" in attributes:
             self.cells.append(attributes["data-cell"] or "")
+            self.cell_titles.append(attributes.get("title") or "")
         if tag == "tr":
             self.rows.append([])
         if tag in ("td", "th") and self.rows:
@@ -126,8 +129,7 @@ def test_nothing_is_loaded_from_elsewhere(fixture_page):
             assert href.startswith(("#", "https://example.org/")), href
     assert not any(tag == "script" for tag, _ in page.tags)
     assert "@import" not in html and "url(http" not in html and "@font-face" not in html
-    # Only the page's own SVG patterns are referenced by url().
-    assert set(__import__("re").findall(r"url\(([^)]*)\)", html)) == {"#cell-narrower", "#cell-no", "#cell-unknown"}
+    assert "url(" not in html  # no pattern, image or font from anywhere
 
 
 def test_hostile_labels_are_escaped(fixture_page):
@@ -176,8 +178,18 @@ def test_accessibility_basics(fixture_page):
     assert headers and all(attrs.get("scope") in ("col", "row") for attrs in headers)
     assert [tag for tag, _ in page.tags if tag in ("h1",)] == ["h1"]
     assert "@media print" in html
-    svg = next(attrs for tag, attrs in page.tags if tag == "svg" and attrs.get("role") == "img")
-    assert svg.get("aria-labelledby")
+    # Every id once (the old SVG patterns repeated cell-narrower, cell-no, cell-unknown four times).
+    ids = Counter(attrs["id"] for _, attrs in page.tags if attrs.get("id"))
+    assert ids and max(ids.values()) == 1, [i for i, n in ids.items() if n > 1]
+    # Every scroll region is focusable by keyboard and labelled.
+    regions = [attrs for tag, attrs in page.tags if tag == "div" and "scroll" in (attrs.get("class") or "").split()
+               or "heatmap" in (attrs.get("class") or "").split()]
+    assert len(regions) >= 5
+    for attrs in regions:
+        assert attrs.get("tabindex") == "0" and attrs.get("role") == "region" and attrs.get("aria-label"), attrs
+    text = " ".join(" ".join(page.text).split())
+    assert "Tap or hover a cell" in text and "Hover a cell" not in text
+    assert "SPEC" not in text and "§" not in text
 
 
 def test_report_is_deterministic_and_written_atomically(run, tmp_path):
@@ -287,3 +299,79 @@ def test_report_renders_in_headless_chromium(fixture_page, tmp_path):
     for value in ("direct", "narrower", "no", "unknown"):
         rgb = bytes.fromhex(CELL_COLOURS[value][1:])
         assert any(rgb in row for row in rows), f"no {value} cell colour {CELL_COLOURS[value]} on screen"
+
+
+# -- issue 15: order, lists for keyboard and screen readers, honest dates ----------------------
+
+SUNRISE = """
+@prefix imh: <https://w3id.org/imhgraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix program: <https://w3id.org/imhgraph/program/> .
+@prefix topic: <https://w3id.org/imhgraph/topic/> .
+program:aaa-new a imh:TrainingProgram ;
+    rdfs:label "Sunrise Intensive Practice-Based Training in Multicultural Infant and Early Childhood Mental Health" ;
+    imh:covers topic:attachment-theory .
+"""
+
+
+@pytest.fixture(scope="module")
+def sunrise_page(tmp_path_factory) -> str:
+    extra = tmp_path_factory.mktemp("sunrise") / "sunrise.ttl"
+    extra.write_text(SUNRISE, encoding="utf-8")
+    return build_report(memory_backend([PROGRAMS, extra]))
+
+
+def test_rows_and_lists_are_sorted_by_label_not_id(sunrise_page):
+    page = parse(sunrise_page)
+    # Heatmap rows: the row headers of the table whose cells carry data-cell, in order.
+    long_name = "Sunrise Intensive Practice-Based Training in Multicultural Infant and Early Childhood Mental Health"
+    expected = ["Alpha Certificate", "Beta Diploma", "Delta Clinical Fellowship", "Epsilon Practicum",
+                "Gamma Seminar Series", long_name, HOSTILE]
+    heatmap_rows = [r[0] for r in page.rows if len(r) == 71 and r[0] != "program"]
+    assert heatmap_rows == expected  # "aaa-new" would come first by ID
+    summary = [r[0] for r in page.rows if len(r) == 5 and r[0] != "program"]
+    assert summary == expected
+    # The full name is in the page, never clipped with an ellipsis.
+    assert "…" not in "".join(page.text)
+    # The similarity matrix numbers programs by label.
+    assert [r[0] for r in page.rows if r and r[0][:2] in {f"{i}." for i in range(1, 8)}] == [
+        f"{i}. {name}" for i, name in enumerate(expected, start=1)]
+    # The sources table: program label (then its ID) in label order.
+    sources = [r[0] for r in page.rows if len(r) == 4 and r[0] != "program"]
+    assert sources == [name + short for name, short in zip(expected, (
+        "alpha", "beta", "delta", "epsilon", "gamma", "aaa-new", "zeta"))]
+
+
+def test_every_cell_is_in_the_lists_by_program_and_value(fixture_page):
+    html, _ = fixture_page
+    page = parse(html)
+    summaries = [attrs for tag, attrs in page.tags if tag == "details"]
+    assert len(summaries) == 6
+    text = " ".join(" ".join(page.text).split())
+    assert "Each program's topics by answer" in text
+    # Alpha covers exactly four topics; its curriculum is complete, so the rest reads no.
+    assert ("Alpha Certificate (4 direct, 4 narrower, 62 no) direct (4) Attachment theory; Cultural competence; "
+            "Infant and child development; Perinatal mental health narrower (4) Attachment, separation, trauma, "
+            "grief and loss; Core content;") in text
+    # Gamma's curriculum is not complete: what it does not list is unknown, Reflective practice among it.
+    gamma = text[text.index("Gamma Seminar Series (3 direct, 4 narrower, 63 unknown)"):]
+    gamma = gamma[:gamma.index("Zeta")]
+    assert " no (" not in gamma and "Reflective practice" in gamma[gamma.index("unknown (63)"):]
+
+
+def test_overview_states_dates_and_curricula_honestly(bundled):
+    text = " ".join(" ".join(parse(build_report(bundled)).text).split())
+    from imhgraph.coverage.evidence import curricula_figures
+    from imhgraph.stats import stats
+
+    figures = curricula_figures(bundled)
+    cited = stats(bundled).sources
+    dated = {str(r[0]) for r in bundled.select(
+        "PREFIX imh: <https://w3id.org/imhgraph/ontology#> SELECT DISTINCT ?s WHERE { ?s imh:retrieved ?d }").rows}
+    n = len(dated & {iri for iri, _, _ in cited})
+    assert n < len(cited)
+    verb = "records when it was read" if n == 1 else "record when they were read"
+    assert f"{n} of {len(cited)} sources {verb}" in text
+    assert f"the other {len(cited) - n} sources do not say when they were read" in text
+    assert f"{figures.programs_with_curriculum} of {figures.programs} programs have a recorded curriculum" in text
+    assert "The facts were read from their sources" not in text and "SPEC" not in text

@@ -12,8 +12,7 @@ Every text from the data goes through :func:`html.escape`; the page is determini
 
 from __future__ import annotations
 
-import math
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -32,17 +31,13 @@ CELL_COLOURS: dict[str, str] = {
 #: Above this many programs the similarity matrix is replaced by the list of top pairs.
 MATRIX_LIMIT = 60
 
-_CELL = 15  # heatmap cell size in px
-_ROW_LABEL_CHARS = 40
-_TOPIC_LABEL_CHARS = 40
-_CHAR_PX = 7.0  # a generous width of a 12px sans-serif character, for layout estimates
 
 _CSS = """
 :root { --ink:#1a1a1a; --muted:#555; --line:#c8c8c8; --accent:#005a8c; --bg-alt:#f4f6f8; }
 * { box-sizing: border-box; }
 html { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
   color: var(--ink); background: #fff; line-height: 1.45; }
-body { margin: 0 auto; max-width: 1500px; padding: 1.5rem 1.5rem 3rem; }
+body { margin: 0 auto; max-width: 1500px; padding: 1.5rem 1.5rem 3rem; overflow-wrap: break-word; }
 p, ol.plain { max-width: 95ch; }
 h1 { font-size: 1.9rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.35rem; margin: 2.2rem 0 .6rem; padding-bottom: .25rem; border-bottom: 2px solid var(--accent); }
@@ -50,6 +45,7 @@ h3 { font-size: 1.08rem; margin: 1.4rem 0 .4rem; }
 p.lead { color: var(--muted); margin-top: 0; }
 a { color: var(--accent); }
 a:focus, a:hover { color: #003a5c; }
+:focus-visible { outline: 3px solid #c75000; outline-offset: 2px; }
 nav ol { columns: 2; margin: .5rem 0 0; padding-left: 1.4rem; }
 .cards { display: flex; flex-wrap: wrap; gap: .6rem; margin: .8rem 0; padding: 0; list-style: none; }
 .cards li { border: 1px solid var(--line); border-radius: 6px; padding: .45rem .9rem; min-width: 8.5rem; background: var(--bg-alt); }
@@ -61,10 +57,40 @@ thead th { background: #e8edf2; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .scroll { overflow-x: auto; max-width: 100%; }
-.heatmap svg { display: block; font-family: inherit; }
+.sr { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 .legend { display: flex; flex-wrap: wrap; gap: .4rem 1.4rem; margin: .6rem 0; padding: 0; list-style: none; }
 .legend li { display: flex; align-items: center; gap: .4rem; }
-.legend svg { flex: none; }
+.sw { display: inline-block; width: 1.2rem; height: 1.2rem; line-height: 1.2rem; text-align: center; font-size: .8rem; border: 1px solid #777; flex: none; }
+.v-direct { background: #0072B2; color: #fff; }
+.v-narrower { background: #A6D5F2; color: #1a1a1a; }
+.v-no { background: #E4E4E4; color: #3b3b3b; }
+.v-unknown { background: #F6EB9A; color: #1a1a1a; }
+.heatmap { overflow: auto; max-width: 100%; border: 1px solid var(--line); }
+table.hm { border-collapse: separate; border-spacing: 0; margin: 0; font-size: .75rem; }
+table.hm caption { padding: .3rem .5rem; }
+table.hm th, table.hm td { border: 0; padding: 0; }
+table.hm td { width: 15px; min-width: 15px; height: 15px; text-align: center; vertical-align: middle;
+  font-size: 9px; line-height: 13px; border-right: 1px solid #fff; border-bottom: 1px solid #fff; position: relative; }
+table.hm td.a, table.hm thead th.a { border-left: 1px solid #555; }
+table.hm thead th { background: #fff; vertical-align: bottom; font-weight: 400; padding: 0 0 4px; }
+table.hm thead th.top { font-weight: 700; }
+table.hm thead th > span { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; display: inline-block; }
+table.hm th[scope="row"], table.hm thead th.corner { position: sticky; left: 0; z-index: 1; background: #fff;
+  min-width: 10rem; max-width: 17rem; white-space: normal; text-align: right; padding: 0 .5rem 0 .3rem;
+  font-weight: 400; line-height: 1.15; vertical-align: middle; border-right: 1px solid var(--line); }
+table.hm thead th.corner { vertical-align: bottom; font-weight: 600; z-index: 2; }
+table.hm tbody tr:nth-child(even) th { background: #f4f6f8; }
+table.cross thead th { vertical-align: bottom; font-weight: 400; }
+table.cross thead th > span { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; display: inline-block; max-height: 22rem; }
+table.cross td { text-align: center; min-width: 2rem; }
+table.cross th[scope="row"], table.cross thead th.corner { position: sticky; left: 0; z-index: 1; background: #fff; min-width: 10rem; max-width: 17rem; }
+table.cross thead th.corner { background: #e8edf2; vertical-align: bottom; font-weight: 600; }
+.print-only { display: none; }
+details.alt { border-bottom: 1px solid var(--line); padding: .2rem 0; }
+details.alt summary { cursor: pointer; }
+details.alt dl { margin: .3rem 0 .6rem 1.2rem; }
+details.alt dt { font-weight: 600; }
+details.alt dd { margin: 0 0 .3rem 1rem; }
 table.sim td.zero { color: #6b6b6b; }
 table.sim td { text-align: center; min-width: 2.6rem; font-variant-numeric: tabular-nums; }
 .tag { display: inline-block; border-radius: 3px; padding: 0 .35rem; font-size: .8rem; border: 1px solid var(--line); }
@@ -74,18 +100,61 @@ table.sim td { text-align: center; min-width: 2.6rem; font-variant-numeric: tabu
 .muted { color: var(--muted); }
 ul.plain { padding-left: 1.2rem; margin: .2rem 0; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); padding-top: .6rem; }
+@media (hover: none) {
+  table.hm td:hover::after, table.hm td:active::after { content: attr(title); position: absolute; left: 0; top: 100%;
+    z-index: 3; width: 14rem; white-space: normal; text-align: left; font-size: .8rem; line-height: 1.3;
+    background: #1a1a1a; color: #fff; padding: .3rem .45rem; border-radius: 4px; }
+}
+@media (max-width: 40rem) {
+  body { padding: .8rem .7rem 2rem; }
+  h1 { font-size: 1.45rem; }
+  nav ol { columns: 1; }
+  .cards li { min-width: 6.5rem; padding: .35rem .6rem; }
+  table.hm th[scope="row"], table.hm thead th.corner { min-width: 7rem; max-width: 8.5rem; font-size: .7rem; }
+  table.stack, table.stack tbody, table.stack tr, table.stack td, table.stack th[scope="row"] { display: block; width: 100%; }
+  table.stack caption { display: block; }
+  table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.stack tr { border: 1px solid var(--line); margin: 0 0 .6rem; padding: .2rem 0; }
+  table.stack td, table.stack th[scope="row"] { border: 0; padding: .1rem .5rem; text-align: left; }
+  table.stack td:empty { display: none; }
+  table.stack td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
+}
+@page { size: A4; margin: 12mm 11mm; }
+@page wide { size: A4 landscape; margin: 10mm; }
 @media print {
-  body { max-width: none; padding: 0; font-size: 10pt; }
-  nav { display: none; }
-  h2 { break-after: avoid; page-break-after: avoid; }
+  body { max-width: none; padding: 0; font-size: 9pt; }
+  nav, .alt, .no-print, #coverage-lists, .nearest { display: none; }
+  .print-only { display: block; }
+  h2 { break-after: avoid; page-break-after: avoid; margin-top: 1.2rem; font-size: 13pt; }
+  h3 { break-after: avoid; page-break-after: avoid; }
   section { break-inside: auto; }
-  table, tr, svg { break-inside: avoid; page-break-inside: avoid; }
-  .scroll { overflow: visible; }
-  .heatmap svg { max-width: 100%; height: auto; }
+  tr { break-inside: avoid; page-break-inside: avoid; }
+  table { font-size: 8pt; }
+  .scroll, .heatmap { overflow: visible; border: 0; }
+  #coverage, #similarity, #gaps { page: wide; }
+  #gaps { break-before: page; }
+  #similarity ol.plain { columns: 2; column-gap: 1.5rem; max-width: none; font-size: 8pt; }
+  #similarity ol.plain li { break-inside: avoid; }
+  .legend { gap: 0 1rem; margin: .2rem 0; }
+  .sw { width: .9rem; height: .9rem; line-height: .9rem; font-size: 6pt; }
+  #sources table, #centrality table { font-size: 7pt; }
+  #sources th, #sources td, #centrality th, #centrality td { padding: .05rem .3rem; }
+  #sources ul.plain { margin: 0; }
+  table.hm, table.sim, table.cross { zoom: var(--print-zoom, 1); }
+  table.cross { font-size: 7pt; }
+  table.cross td, table.cross th { padding: .05rem .2rem; }
+  table.cross th[scope="row"], table.hm th[scope="row"], table.sim th[scope="row"] { white-space: nowrap; }
+  table.hm { font-size: 6.5pt; }
+  table.hm td { width: 11px; min-width: 11px; height: 11px; font-size: 6pt; line-height: 10px; }
+  table.hm th[scope="row"], table.hm thead th.corner, table.cross th[scope="row"], table.cross thead th.corner { min-width: 0; max-width: none; position: static; }
+  table.sim { font-size: 6.5pt; }
+  table.sim td { min-width: 0; padding: .1rem .15rem; }
+  table.sim th { padding: .1rem .25rem; }
   a { color: var(--ink); text-decoration: none; }
-  section#sources a[href^="http"]::after { content: " <" attr(href) ">"; font-size: 8pt; color: var(--muted); word-break: break-all; }
-  thead th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  svg, table.sim td, .tag { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  section#sources .all a[href^="http"]::after { content: " <" attr(href) ">"; font-size: 6pt; color: var(--muted); word-break: break-all; }
+  thead th { background: #eee !important; }
+  table.hm thead th { background: #fff !important; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """.strip()
 
@@ -116,6 +185,8 @@ class ReportInputs:
     backend_kind: str
     #: the courses and evidence behind each program's coverage (heatmap titles name the courses)
     evidence: Any = None
+    #: the resources (sources, programs, …) that record when they were read (imh:retrieved)
+    dated: frozenset[str] = frozenset()
 
 
 def render_report(inputs: ReportInputs, *, title: str = "Infant Mental Health training: imhgraph report") -> str:
@@ -140,7 +211,7 @@ def render_report(inputs: ReportInputs, *, title: str = "Infant Mental Health tr
         "</header>",
         _nav(),
         "<main>",
-        _overview(counts, retrieved, inputs.backend_kind),
+        _overview(counts, retrieved, inputs.backend_kind, inputs.dated),
         _heatmap_section(grid, data, inputs.evidence),
         _similarity_section(similar, groups),
         _gaps_section(rankings, data),
@@ -174,28 +245,62 @@ def _nav() -> str:
     return f'<nav aria-label="Contents"><h2 id="contents">Contents</h2><ol>{items}</ol></nav>'
 
 
-def _overview(counts: Any, retrieved: list[str], backend_kind: str) -> str:
+def _overview(counts: Any, retrieved: list[str], backend_kind: str, dated: Collection[str] = ()) -> str:
     order = ("programs", "organizations", "credentials", "topics", "professions", "sources")
     cards = "".join(
         f"<li><b>{counts.counts.get(k, 0):,}</b>{escape(k)}</li>" for k in order
     ) + f"<li><b>{counts.triples:,}</b>triples</li>"
-    if retrieved:
-        when = (
-            f"The facts were read from their sources on {escape(retrieved[0])}"
-            if len(retrieved) == 1
-            else f"The facts were read from their sources between {escape(retrieved[0])} and "
-            f"<strong>{escape(retrieved[-1])}</strong>"
-        )
-        date = (f"<p>{when} (the <code>imh:retrieved</code> dates recorded in the graph; "
-                f"{len(retrieved)} distinct {'date' if len(retrieved) == 1 else 'dates'}).</p>")
-    else:
-        date = "<p>The data does not record when its sources were read (no <code>imh:retrieved</code> dates).</p>"
+    date = f"<p>{_dates_sentence(counts, retrieved, dated)}</p>"
     origin = ", ".join(Path(o).name if backend_kind == "memory" else o for o in counts.origin)
     where = (f"<p class=\"muted\">Data: {escape(backend_kind)} backend"
              + (f", {escape(origin)}" if origin else "") + ".</p>")
     cited = (f'<p>The data cites {len(counts.sources)} sources; <a href="#sources">Sources</a> lists them '
              "program by program and by how often they are cited.</p>")
-    return _section("overview", "Overview", f'<ul class="cards">{cards}</ul>{date}{cited}{where}')
+    return _section("overview", "Overview", f'<ul class="cards">{cards}</ul>{_curricula_sentence(counts)}'
+                    f"{date}{cited}{where}")
+
+
+def _dates_sentence(counts: Any, retrieved: Sequence[str], dated: Collection[str]) -> str:
+    """How many sources (and other resources) record when they were read, and the dates: honest
+    about how few do ("1 of 83 sources records when it was read")."""
+    if not retrieved:
+        return "The data does not record when its sources were read."
+    cited = {iri for iri, _, _ in counts.sources}
+    sources = len(set(dated) & cited)
+    others = len(set(dated) - cited)
+    span = (f"on {escape(retrieved[0])}" if len(retrieved) == 1
+            else f"between {escape(retrieved[0])} and {escape(retrieved[-1])}")
+    parts = []
+    if cited:
+        parts.append(f"{sources} of {len(cited)} sources {'records when it was' if sources == 1 else 'record when they were'} read")
+    if others or not cited:
+        parts.append(f"{others} other {'resource' if others == 1 else 'resources'} (programs, organizations) "
+                     f"{'records' if others == 1 else 'record'} when {'its' if others == 1 else 'their'} facts were read")
+    rest = (f"; the other {len(cited) - sources} sources do not say when they were read"
+            if cited and sources < len(cited) else "")
+    return f"{' and '.join(parts)[0].upper()}{' and '.join(parts)[1:]}, {span}{rest}."
+
+
+def _curricula_sentence(counts: Any) -> str:
+    figures = getattr(counts, "curricula", None)
+    if figures is None:
+        return ""
+    from .coverage.evidence import MIN_COURSES
+
+    return (f"<p>{figures.programs_with_curriculum} of {figures.programs} programs have a recorded curriculum "
+            f"(at least {MIN_COURSES} courses, each with evidence for the topics it teaches); "
+            f"{figures.complete} {'declares' if figures.complete == 1 else 'declare'} "
+            f"{'its' if figures.complete == 1 else 'their'} curriculum complete, so that a topic missing from it "
+            "reads <em>no</em> rather than <em>unknown</em>.</p>")
+
+
+#: The glyph in each heatmap cell, so that values differ by more than colour.
+CELL_GLYPHS: dict[str, str] = {"direct": "●", "narrower": "◐", "no": "×", "unknown": "?"}
+
+
+def by_label(items: Iterable[str], label: Callable[[str], str]) -> list[str]:
+    """*items* sorted by their label (case-insensitive), the ID breaking ties: what a reader sees."""
+    return sorted(items, key=lambda item: (label(item).casefold(), label(item), item))
 
 
 def _heatmap_section(grid: Any, data: Any, evidence: Any = None) -> str:
@@ -204,7 +309,7 @@ def _heatmap_section(grid: Any, data: Any, evidence: Any = None) -> str:
     totals = {v: 0 for v in CELL_VALUES}
     summary_rows = []
     counts = grid.counts()
-    for program in grid.programs:
+    for program in by_label(grid.programs, grid.program_label):
         c = counts[program]
         for v in CELL_VALUES:
             totals[v] += c[v]
@@ -215,76 +320,84 @@ def _heatmap_section(grid: Any, data: Any, evidence: Any = None) -> str:
         for v in CELL_VALUES
     )
     intro = (
-        f"<p>{len(grid.programs)} programs (rows) × {len(grid.topics)} topics (columns, in the order of the "
-        "topic hierarchy; top-level areas in bold, separated by lines). Hover a cell for its program, topic "
-        "and value (and, for a topic taught in a course, the course). <em>no</em> and <em>unknown</em> are different answers: <em>no</em> means the program "
+        f"<p>{len(grid.programs)} programs (rows, by name) × {len(grid.topics)} topics (columns, in the order of "
+        "the topic hierarchy; top-level areas in bold, separated by lines). Tap or hover a cell for its program, "
+        "topic and value (and, for a topic taught in a course, the course); the heatmap scrolls sideways with the "
+        "program names kept in view, and <a href=\"#coverage-lists\">the same answers as lists</a> follow it. "
+        "<em>no</em> and <em>unknown</em> are different answers: <em>no</em> means the program "
         "lists its whole curriculum and this topic is not in it; <em>unknown</em> means the data does not say.</p>"
     )
     summary = _table(
         ["program", *CELL_VALUES],
         summary_rows,
         caption="The same matrix counted per program",
+        kind="no-print",
         numeric={1, 2, 3, 4},
         row_header=True,
     )
     body = (f'{intro}<ul class="legend" aria-label="Legend">{legend}</ul>'
-            f'<div class="scroll heatmap">{heatmap_svg(grid, data, evidence)}</div>{summary}')
+            f"{heatmap_table(grid, data, evidence)}{summary}{_coverage_lists(grid, evidence)}")
     return _section("coverage", "Coverage heatmap", body)
 
 
-def heatmap_svg(grid: Any, data: Any, evidence: Any = None) -> str:
-    """The coverage matrix as an inline SVG: one ``rect`` with ``data-cell`` per program and
-    topic, filled with the value's colour and pattern, with a hover ``title`` that names the
-    course(s) behind a direct cell (from *evidence*, :class:`~imhgraph.coverage.evidence.Evidence`)."""
+def heatmap_table(grid: Any, data: Any, evidence: Any = None) -> str:
+    """The coverage matrix as an HTML table inside a keyboard-focusable, labelled scroll region:
+    one ``td`` with ``data-cell`` per program and topic, coloured and marked with the value's glyph,
+    with a ``title`` (shown on hover, or on tap on a touch screen) that names the course(s) behind a
+    direct cell (from *evidence*, :class:`~imhgraph.coverage.evidence.Evidence`). Rows are sorted
+    by program name; the name column stays in view while the table scrolls sideways."""
     levels = dict(data.topic_order())
-    programs, topics = list(grid.programs), list(grid.topics)
-    row_labels = [_clip(grid.program_label(p), _ROW_LABEL_CHARS) for p in programs]
-    col_labels = [_clip(grid.topic_label(t), _TOPIC_LABEL_CHARS) for t in topics]
-    left = math.ceil(min(max((len(s) for s in row_labels), default=4) * _CHAR_PX + 16, 340))
-    longest = max((len(s) for s in col_labels), default=4) * _CHAR_PX
-    sin60 = math.sin(math.radians(60))
-    top = math.ceil(longest * sin60 + 14)
-    width = left + _CELL * len(topics) + math.ceil(longest / 2) + 12
-    height = top + _CELL * len(programs) + 8
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="heatmap-title heatmap-desc" '
-        'font-size="12">',
-        '<title id="heatmap-title">Coverage heatmap: programs × topics</title>',
-        f'<desc id="heatmap-desc">{len(programs)} programs by {len(topics)} topics; each cell is direct, '
-        "narrower, no or unknown, shown by colour and by pattern.</desc>",
-        _patterns(),
-    ]
-    # Column labels, rotated so that long topic names stay readable.
-    for j, (topic, text) in enumerate(zip(topics, col_labels)):
-        x = left + j * _CELL + _CELL / 2 + 3
-        weight = ' font-weight="700"' if levels.get(topic, 1) == 0 else ""
-        out.append(
-            f'<text x="{x:g}" y="{top - 6}" transform="rotate(-60 {x:g} {top - 6})"{weight}>'
-            f"<title>{escape(grid.topic_label(topic))} ({escape(short_id(topic))})</title>{escape(text)}</text>"
-        )
-    # Lines between top-level topic areas.
+    topics = list(grid.topics)
+    rows = dict(grid.rows())
+    starts = {j for j, t in enumerate(topics) if j and levels.get(t, 1) == 0}
+    head = ['<th scope="col" class="corner">program</th>']
     for j, topic in enumerate(topics):
-        if j and levels.get(topic, 1) == 0:
-            x = left + j * _CELL - 0.5
-            out.append(f'<line x1="{x:g}" y1="{top - 4}" x2="{x:g}" y2="{height - 6}" stroke="#555" stroke-width="1"/>')
-    for i, (program, cells) in enumerate(grid.rows()):
-        y = top + i * _CELL
+        classes = " ".join(c for c in ("a" if j in starts else "", "top" if levels.get(topic, 1) == 0 else "") if c)
+        head.append(f'<th scope="col"{f" class={chr(34)}{classes}{chr(34)}" if classes else ""}>'
+                    f"<span>{escape(grid.topic_label(topic))}</span></th>")
+    body = []
+    for program in by_label(grid.programs, grid.program_label):
         label = grid.program_label(program)
-        out.append(
-            f'<text x="{left - 8}" y="{y + _CELL - 4}" text-anchor="end">'
-            f"<title>{escape(label)} ({escape(short_id(program))})</title>{escape(row_labels[i])}</text>"
+        cells = []
+        for j, (topic, value) in enumerate(zip(topics, rows[program])):
+            tip = f"{label} — {grid.topic_label(topic)}: {value}{_through(evidence, program, topic, value)}"
+            cls = f"v-{value} a" if j in starts else f"v-{value}"
+            cells.append(f'<td class="{cls}" data-cell="{value}" title="{escape(tip)}">'
+                         f'<span aria-hidden="true">{CELL_GLYPHS[value]}</span><span class="sr">{value}</span></td>')
+        body.append(f'<tr><th scope="row">{escape(label)}</th>{"".join(cells)}</tr>')
+    caption = (f"Coverage heatmap: {len(grid.programs)} programs × {len(topics)} topics; each cell is direct, "
+               "narrower, no or unknown, shown by colour and by sign")
+    names = max((len(grid.program_label(p)) for p in grid.programs), default=4) * _PRINT_CHAR + 12
+    heads = max((len(grid.topic_label(t)) for t in topics), default=4) * _PRINT_CHAR + 8
+    zoom = _print_zoom(names + 12 * len(topics), heads + 12 * len(grid.programs) + 20)
+    return (f'<div class="heatmap" role="region" tabindex="0" aria-label="Coverage heatmap (scrolls sideways)"{zoom}>'
+            f'<table class="hm"><caption>{escape(caption)}</caption><thead><tr>{"".join(head)}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
+
+
+def _coverage_lists(grid: Any, evidence: Any = None) -> str:
+    """The heatmap as lists a screen reader (or anyone without a mouse) can read: per program, the
+    topics grouped by cell value, each program in a ``details`` element."""
+    from .coverage import CELL_VALUES
+
+    rows = dict(grid.rows())
+    items = []
+    for program in by_label(grid.programs, grid.program_label):
+        groups: dict[str, list[str]] = {v: [] for v in CELL_VALUES}
+        cells = dict(zip(grid.topics, rows[program]))
+        for topic in by_label(grid.topics, grid.topic_label):
+            value = cells[topic]
+            groups[value].append(escape(grid.topic_label(topic) + _through(evidence, program, topic, value)))
+        summary = ", ".join(f"{len(groups[v])} {v}" for v in CELL_VALUES if groups[v])
+        lists = "".join(
+            f"<dt>{escape(v)} ({len(groups[v])})</dt><dd>{'; '.join(groups[v])}</dd>"
+            for v in CELL_VALUES if groups[v]
         )
-        row = []
-        for j, (topic, value) in enumerate(zip(topics, cells)):
-            row.append(
-                f'<rect x="{left + j * _CELL + 1}" y="{y + 1}" width="{_CELL - 2}" height="{_CELL - 2}" '
-                f'fill="{_fill(value)}" data-cell="{value}"><title>{escape(label)} — '
-                f"{escape(grid.topic_label(topic))}: {value}{escape(_through(evidence, program, topic, value))}</title></rect>"
-            )
-        out.append("".join(row))
-    out.append("</svg>")
-    return "\n".join(out)
+        items.append(f'<details class="alt"><summary>{escape(grid.program_label(program))} '
+                     f'<span class="muted">({summary})</span></summary><dl>{lists}</dl></details>')
+    return ('<h3 id="coverage-lists">Each program\'s topics by answer</h3>'
+            '<p class="no-print">The heatmap\'s answers as lists: open a program to read its topics grouped '
+            'as direct, narrower, no and unknown.</p>' + "".join(items))
 
 
 def _through(evidence: Any, program: str, topic: str, value: str) -> str:
@@ -297,52 +410,33 @@ def _through(evidence: Any, program: str, topic: str, value: str) -> str:
     return ", through " + "; ".join(names)
 
 
-def _fill(value: str) -> str:
-    return CELL_COLOURS["direct"] if value == "direct" else f"url(#cell-{value})"
-
-
-def _patterns() -> str:
-    """SVG patterns scaled to each cell: stripes (narrower), a cross (no), a dot (unknown)."""
-    box = 'patternUnits="objectBoundingBox" patternContentUnits="objectBoundingBox" width="1" height="1"'
-    return (
-        "<defs>"
-        f'<pattern id="cell-narrower" {box}><rect width="1" height="1" fill="{CELL_COLOURS["narrower"]}"/>'
-        '<path d="M0,0.5 L0.5,0 M0,1 L1,0 M0.5,1 L1,0.5" stroke="#0072B2" stroke-width="0.13"/></pattern>'
-        f'<pattern id="cell-no" {box}><rect width="1" height="1" fill="{CELL_COLOURS["no"]}"/>'
-        '<path d="M0.25,0.25 L0.75,0.75 M0.75,0.25 L0.25,0.75" stroke="#5f5f5f" stroke-width="0.11"/></pattern>'
-        f'<pattern id="cell-unknown" {box}><rect width="1" height="1" fill="{CELL_COLOURS["unknown"]}"/>'
-        '<circle cx="0.5" cy="0.5" r="0.16" fill="#5c5200"/></pattern>'
-        "</defs>"
-    )
-
-
 def _swatch(value: str) -> str:
     """A legend swatch drawn exactly like a heatmap cell."""
-    return (
-        f'<svg width="{_CELL + 4}" height="{_CELL + 4}" viewBox="0 0 {_CELL + 4} {_CELL + 4}" aria-hidden="true">'
-        f"{_patterns() if value != 'direct' else ''}"
-        f'<rect x="2" y="2" width="{_CELL}" height="{_CELL}" fill="{_fill(value)}" stroke="#777" stroke-width="0.5"/></svg>'
-    )
+    return f'<span class="sw v-{value}" aria-hidden="true">{CELL_GLYPHS[value]}</span>'
 
 
 def _similarity_section(similar: Any, groups: Any) -> str:
-    programs = similar.programs
+    index = {p: i for i, p in enumerate(similar.programs)}
+    programs = by_label(similar.programs, similar.labels.__getitem__)
     numbers = {p: i for i, p in enumerate(programs, start=1)}
     basis = "direct and broader-of-covered topics" if similar.rollup else "the topics each program covers directly"
     intro = (f"<p>Jaccard similarity over {basis}: the number of topics two programs share divided by the number "
              "either covers (1 = the same list, 0 = nothing in common).</p>")
     if programs and len(programs) <= MATRIX_LIMIT:
         matrix = similar.matrix()
+        names = max((len(similar.labels[p]) + 4 for p in programs), default=4) * _PRINT_CHAR + 12
+        zoom = _print_zoom(names + 26 * len(programs), 15 * len(programs) + 40)
         head = "".join(
             f'<th scope="col" class="num"><abbr title="{escape(similar.labels[p])}">{numbers[p]}</abbr></th>'
             for p in programs
         )
         body = []
-        for i, p in enumerate(programs):
-            cells = "".join(_sim_cell(v, i == j) for j, v in enumerate(matrix[i]))
+        for p in programs:
+            cells = "".join(_sim_cell(matrix[index[p]][index[q]], p == q) for q in programs)
             body.append(f'<tr><th scope="row">{numbers[p]}. {escape(similar.labels[p])}</th>{cells}</tr>')
         table = (
-            '<div class="scroll"><table class="sim"><caption>Similarity matrix (columns numbered as the rows)'
+            f'<div class="scroll" role="region" tabindex="0" aria-label="Similarity matrix (scrolls sideways)"{zoom}>'
+            '<table class="sim"><caption>Similarity matrix (columns numbered as the rows)'
             f'</caption><thead><tr><th scope="col">program</th>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>"
         )
@@ -358,15 +452,17 @@ def _similarity_section(similar: Any, groups: Any) -> str:
     nearest = _table(
         ["program", "most similar", "Jaccard"],
         [[escape(similar.labels[n.program]),
-          ", ".join(escape(similar.labels[x]) for x in n.nearest) or '<span class="muted">none (no shared topic)</span>',
-          f"{n.jaccard:.2f}"] for n in similar.nearest],
+          ", ".join(escape(similar.labels[x]) for x in by_label(n.nearest, similar.labels.__getitem__)) or '<span class="muted">none (no shared topic)</span>',
+          f"{n.jaccard:.2f}"]
+         for n in sorted(similar.nearest, key=lambda n: (similar.labels[n.program].casefold(), n.program))],
         caption="Each program's nearest neighbour (ties all listed)",
+        kind="nearest",
         numeric={2},
         row_header=True,
     )
     items = []
     for c in groups.communities:
-        members = ", ".join(escape(similar.labels[p]) for p in c.programs)
+        members = ", ".join(escape(similar.labels[p]) for p in by_label(c.programs, similar.labels.__getitem__))
         apart = "; ".join(
             f"{escape(t.label)} <span class=\"muted\">({t.inside:.0%} of members, {t.outside:.0%} of others)</span>"
             for t in c.topics
@@ -398,7 +494,9 @@ def _gaps_section(rankings: Sequence[Any], data: Any) -> str:
     parts = ["<p>For every credential that lists required topics, each program's coverage of them, best "
              "covered first. <em>Not covered</em> is certain (the program lists its whole curriculum); "
              "<em>unknown</em> means the data does not say; <em>narrower only</em> means the program teaches "
-             "a narrower topic but not the required one as such.</p>"]
+             "a narrower topic but not the required one as such.</p>", _gaps_overview(rankings, data),
+             '<p class="print-only">The topics each program misses, credential by credential, are listed in '
+             "the HTML version of this report.</p>"]
     for ranking in rankings:
         required = len(data.required.get(ranking.credential, ()))
         rows = []
@@ -406,7 +504,7 @@ def _gaps_section(rankings: Sequence[Any], data: Any) -> str:
         for rank, g in list(ranking.entries):
             if required and g.counts["unknown"] == required:
                 # Nothing known about any required topic: one line for all such programs.
-                unknown_only.append(escape(g.program_label))
+                unknown_only.append(g.program_label)
                 continue
             by_value: dict[str, list[str]] = {}
             for _, label, value in g.topics:
@@ -421,16 +519,61 @@ def _gaps_section(rankings: Sequence[Any], data: Any) -> str:
             ])
         required_labels = ", ".join(escape(data.topics.get(t, short_id(t))) for t in data.topics
                                     if t in data.required.get(ranking.credential, ()))
+        parts.append('<div class="no-print">')
         parts.append(f"<h3>{escape(ranking.credential_label)} <span class=\"muted\">({escape(short_id(ranking.credential))})"
                      f"</span></h3><p>Requires {required} topics: {required_labels}.</p>")
         if rows:
             parts.append(_table(["rank", "program", "covered", "narrower only", "not covered", "unknown"], rows,
-                                caption=f"Programs against {ranking.credential_label}", numeric={0}))
+                                caption=f"Programs against {ranking.credential_label}", numeric={0}, stack=True))
         if unknown_only:
             parts.append(f"<p><strong>Unknown for every required topic</strong> ({len(unknown_only)} "
                          f"{'program' if len(unknown_only) == 1 else 'programs'}: the data lists none of these "
-                         f"topics for them and their coverage is not declared complete): {', '.join(unknown_only)}.</p>")
+                         f"topics for them and their coverage is not declared complete): "
+                         f"{', '.join(escape(x) for x in sorted(unknown_only, key=lambda x: (x.casefold(), x)))}.</p>")
+        parts.append("</div>")
     return _section("gaps", "Gaps against credentials", "".join(parts))
+
+
+def _gaps_overview(rankings: Sequence[Any], data: Any) -> str:
+    """Programs (rows, by name) × credentials (columns): how many required topics each program
+    covers; one table that fits a printed page, before the per-credential details."""
+    labels: dict[str, str] = {}
+    found: dict[tuple[str, str], dict[str, int]] = {}
+    for ranking in rankings:
+        for _, program, counts in ranking.ranked:
+            labels[program] = data.programs.get(program, short_id(program))
+            found[ranking.credential, program] = counts
+    columns = sorted(rankings, key=lambda r: (r.credential_label.casefold(), r.credential))
+    head = "".join(
+        f'<th scope="col"><span>{escape(r.credential_label)} ({len(data.required.get(r.credential, ()))})</span></th>'
+        for r in columns
+    )
+    body = []
+    for program in by_label(labels, labels.__getitem__):
+        cells = []
+        for r in columns:
+            c = found.get((r.credential, program))
+            required = len(data.required.get(r.credential, ()))
+            if c is None:
+                cells.append("<td></td>")
+                continue
+            covered = c["direct"] + c["narrower"]
+            mark = "?" if c["unknown"] else ""
+            tip = (f"{labels[program]} — {r.credential_label}: {covered} of {required} required topics covered, "
+                   f"{c['no']} not covered, {c['unknown']} unknown")
+            cells.append(f'<td class="num" title="{escape(tip)}">{covered}{mark}</td>')
+        body.append(f'<tr><th scope="row">{escape(labels[program])}</th>{"".join(cells)}</tr>')
+    caption = "Required topics each program covers, per credential (number required in brackets)"
+    names = max((len(v) for v in labels.values()), default=4) * _PRINT_CHAR * 1.08 + 12
+    heads = max((len(r.credential_label) + 5 for r in columns), default=4) * _PRINT_CHAR * 1.08 + 8
+    zoom = _print_zoom(names + 22 * len(columns), heads + 15 * len(labels) + 60)
+    return ("<p>The table counts, for each program and credential, the required topics the program covers "
+            "(directly or through a narrower topic); a <strong>?</strong> after the number means the data does not "
+            "say for some of the others.</p>"
+            f'<div class="scroll wide" role="region" tabindex="0" aria-label="{escape(caption)} (scrolls sideways)"'
+            f"{zoom}>"
+            f'<table class="cross"><caption>{escape(caption)}</caption><thead><tr>'
+            f'<th scope="col" class="corner">program</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
 def _centrality_section(central: Any) -> str:
@@ -455,7 +598,8 @@ def _centrality_section(central: Any) -> str:
 
 def _sources_section(data: Any, sources: dict[str, ProgramSources], cited: Sequence[tuple[str, str, int]]) -> str:
     rows = []
-    for program, label in data.programs.items():
+    for program in by_label(data.programs, data.programs.__getitem__):
+        label = data.programs[program]
         found = sources.get(program, ProgramSources())
         orgs = ", ".join(escape(name) for _, name in sorted(found.organizations.items(), key=lambda kv: short_id(kv[0])))
         links = "".join(
@@ -468,11 +612,12 @@ def _sources_section(data: Any, sources: dict[str, ProgramSources], cited: Seque
             ", ".join(escape(d) for d in sorted(found.retrieved)) or '<span class="muted">not recorded</span>',
         ])
     table = _table(["program", "offered by", "sources", "read on"], rows,
-                   caption="Where each program's facts come from", row_header=True)
+                   caption="Where each program's facts come from", row_header=True, stack=True)
     every = _table(
         ["source", "cited by"],
         [[_link(iri, title or iri), _num(n)] for iri, title, n in cited],
         caption=f"All {len(cited)} sources cited by organizations, programs and credentials, most cited first",
+        kind="all",
         numeric={1},
     ) if cited else ""
     return _section("sources", "Sources behind every program", table + every)
@@ -482,8 +627,9 @@ def _footer() -> str:
     from . import __version__ as release
 
     return (f"<footer>Made by imhgraph {escape(release)} (<code>imhgraph report</code>). The same data gives "
-            "the same page: it carries no creation time. Coverage values: direct, narrower, no, unknown "
-            "(SPEC §3).</footer>")
+            "the same page: it carries no creation time. Coverage values: direct (the program covers the "
+            "topic), narrower (only narrower topics), no (not in a curriculum listed in full), unknown (the data "
+            "does not say).</footer>")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -491,13 +637,29 @@ def _footer() -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+#: The printed landscape page's room for a wide table, in CSS px (A4 less the margins and the
+#: section's heading and introduction), and the width of a 6.5pt character, for :func:`_print_zoom`.
+_PAGE_WIDE = (1030, 470)
+_PRINT_CHAR = 4.6
+
+
+def _print_zoom(width: float, height: float) -> str:
+    """An inline style scaling a wide table to fit a printed landscape page (``zoom`` in the
+    print stylesheet): computed here from the table's size, since the page has no script."""
+    zoom = min(1.0, _PAGE_WIDE[0] / max(width, 1), _PAGE_WIDE[1] / max(height, 1))
+    return f' style="--print-zoom:{zoom:.2f}"'
+
+
 def _section(key: str, heading: str, body: str) -> str:
     return f'<section id="{key}" aria-labelledby="{key}-h"><h2 id="{key}-h">{escape(heading)}</h2>\n{body}\n</section>'
 
 
 def _table(columns: Sequence[str], rows: Sequence[Sequence[str]], *, caption: str,
-           numeric: Collection[int] = (), row_header: bool = False) -> str:
-    """An HTML table from already-escaped cell HTML; headers with scope, numbers right-aligned."""
+           numeric: Collection[int] = (), row_header: bool = False, stack: bool = False, kind: str = "") -> str:
+    """An HTML table from already-escaped cell HTML; headers with scope, numbers right-aligned.
+
+    It sits in a labelled scroll region that the keyboard can focus. With *stack*, on a narrow
+    screen each row becomes a block of "column: value" lines and empty cells disappear."""
     num = ' class="num"'
     head = "".join(
         f'<th scope="col"{num if i in numeric else ""}>{escape(c)}</th>' for i, c in enumerate(columns)
@@ -509,10 +671,14 @@ def _table(columns: Sequence[str], rows: Sequence[Sequence[str]], *, caption: st
             cls = ' class="num"' if i in numeric else ""
             if i == 0 and row_header:
                 cells.append(f'<th scope="row"{cls}>{value}</th>')
+            elif stack:
+                cells.append(f'<td{cls} data-label="{escape(columns[i])}">{value}</td>')
             else:
                 cells.append(f"<td{cls}>{value}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
-    return (f'<div class="scroll"><table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
+    table_class = ' class="stack"' if stack else ""
+    return (f'<div class="scroll{" " + kind if kind else ""}" role="region" tabindex="0" aria-label="{escape(caption)}">'
+            f"<table{table_class}><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
@@ -525,7 +691,3 @@ def _link(iri: str, text: str) -> str:
 
 def _num(value: int) -> str:
     return f"{value:,}"
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -29,12 +29,14 @@ def gather(backend: Backend, *, rollup: bool = False) -> ReportInputs:
     groups = analyze.communities(data, similar=similar)
     central = analyze.centrality(data, rollup=rollup)
     rankings = [coverage.rank_programs(data, c) for c in data.credentials if data.required.get(c)]
-    retrieved = sorted({str(row[0]) for row in backend.select(internal_query("report-retrieved")).rows})
+    dates = backend.select(internal_query("report-retrieved")).rows
+    retrieved = sorted({str(when) for _, when in dates})
+    dated = frozenset(str(resource) for resource, _ in dates)
     sources = _program_sources(backend.select(internal_query("report-program-sources")).rows)
     from .coverage.evidence import load_evidence
 
     return ReportInputs(counts, data, grid, similar, groups, central, rankings, retrieved, sources, backend.kind,
-                        load_evidence(backend))
+                        load_evidence(backend), dated)
 
 
 def _program_sources(rows: Iterable[Sequence[Any]]) -> dict[str, ProgramSources]:
