@@ -345,7 +345,7 @@ def test_rows_and_lists_are_sorted_by_label_not_id(sunrise_page):
 def test_every_cell_is_in_the_lists_by_program_and_value(fixture_page):
     html, _ = fixture_page
     page = parse(html)
-    summaries = [attrs for tag, attrs in page.tags if tag == "details"]
+    summaries = [attrs for tag, attrs in page.tags if tag == "details" and attrs.get("class") == "alt"]
     assert len(summaries) == 6
     text = " ".join(" ".join(page.text).split())
     assert "Each program's topics by answer" in text
@@ -375,3 +375,181 @@ def test_overview_states_dates_and_curricula_honestly(bundled):
     assert f"the other {len(cited) - n} sources do not say when they were read" in text
     assert f"{figures.programs_with_curriculum} of {figures.programs} programs have a recorded curriculum" in text
     assert "The facts were read from their sources" not in text and "SPEC" not in text
+
+
+# -- issue 15 in a real browser: print, phone, axe-core -----------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+#: where .ci/run installs axe-core (``npm install --prefix build/axe axe-core``); IMHGRAPH_AXE may
+#: name another axe.min.js.
+AXE_PATHS = (ROOT / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js",
+             Path("/usr/lib/node_modules/axe-core/axe.min.js"),
+             Path("/usr/local/lib/node_modules/axe-core/axe.min.js"))
+BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-extensions"]
+NO_BROWSER = ("no Chromium found (looked for chromium, chromium-browser, google-chrome); "
+              "`apt-get install chromium` to run this test — .ci/run installs it")
+
+
+def find_axe() -> Path | None:
+    import os
+
+    named = os.environ.get("IMHGRAPH_AXE")
+    for path in ([Path(named)] if named else []) + list(AXE_PATHS):
+        if path.is_file():
+            return path
+    return None
+
+
+@pytest.fixture(scope="module")
+def bundled_report(tmp_path_factory, bundled) -> Path:
+    path = tmp_path_factory.mktemp("bundled-report") / "report.html"
+    path.write_text(build_report(bundled), encoding="utf-8")
+    return path
+
+
+def chromium(args: list[str], profile: Path, timeout: int = 240) -> subprocess.CompletedProcess:
+    browser = find_chromium()
+    if browser is None:
+        pytest.skip(NO_BROWSER)
+    try:
+        return subprocess.run([browser, *BROWSER_FLAGS, f"--user-data-dir={profile}", *args],
+                              capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"Chromium did not finish within {timeout} s: {args[-1]}")
+
+
+#: Runs in a copy of the report (never in the report itself, which has no script): measures the
+#: page and, where axe-core was injected before it, runs it; sends the JSON to the frame's parent.
+MEASURE = """
+window.addEventListener('load', function () {
+  var root = document.documentElement;
+  var rows = Array.prototype.map.call(document.querySelectorAll('table.stack tr'),
+                                      function (tr) { return tr.getBoundingClientRect().height; });
+  var m = {width: window.innerWidth, scrollWidth: root.scrollWidth, height: root.scrollHeight,
+           tallestStackRow: Math.max.apply(null, rows.concat([0]))};
+  function send() { parent.postMessage(JSON.stringify(m), '*'); }
+  if (!window.axe) { send(); return; }
+  axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
+                     resultTypes: ['violations']}).then(function (r) {
+    m.violations = r.violations.map(function (v) {
+      return {id: v.id, impact: v.impact, targets: v.nodes.slice(0, 5).map(function (n) { return n.target.join(' '); })};
+    });
+    send();
+  }, function (e) { m.error = String(e); send(); });
+});
+"""
+
+
+def measure_in_frame(report: Path, tmp_path: Path, width: int, axe: Path | None = None) -> dict:
+    """Load a copy of *report* (with the measuring script, and axe-core if given) in an iframe
+    *width* CSS px wide — a true 400-px viewport, which a headless window cannot be — and read
+    what the script found from the dumped DOM of the outer page."""
+    import json
+    import re
+
+    scripts = (f"<script>{axe.read_text(encoding='utf-8')}</script>" if axe else "") + f"<script>{MEASURE}</script>"
+    page = tmp_path / f"measured-{width}.html"
+    page.write_text(report.read_text(encoding="utf-8").replace("</body>", scripts + "</body>"), encoding="utf-8")
+    outer = tmp_path / f"frame-{width}.html"
+    outer.write_text(
+        '<!DOCTYPE html><html><body style="margin:0"><pre id="out"></pre>'
+        f'<iframe src="{page.name}" style="width:{width}px;height:900px;border:0"></iframe>'
+        "<script>window.addEventListener('message', function (e) {"
+        "document.getElementById('out').textContent = e.data; });</script></body></html>",
+        encoding="utf-8")
+    done = chromium([f"--window-size={width + 100},1000", "--virtual-time-budget=120000", "--dump-dom",
+                     outer.as_uri()], tmp_path / f"profile-{width}")
+    found = re.search(r'<pre id="out">(.*?)</pre>', done.stdout.decode("utf-8", "replace"), re.S)
+    assert found and found.group(1), f"the measuring script reported nothing: {done.stderr[-2000:]!r}"
+    from html import unescape
+
+    return json.loads(unescape(found.group(1)))
+
+
+@pytest.mark.browser
+def test_phone_width_has_no_horizontal_page_scroll(bundled_report, tmp_path):
+    m = measure_in_frame(bundled_report, tmp_path, 400)
+    assert m["width"] == 400
+    # The page itself never scrolls sideways: the heatmap and wide tables scroll in their own region.
+    assert m["scrollWidth"] <= 400, m
+    # Gap and source tables stack on a phone: no row of blank space (the issue measured ~1,000 px).
+    assert 0 < m["tallestStackRow"] < 700, m
+    assert m["height"] < 43_946, m  # the page's height at 400 px before issue 15
+    print(f"\n400 px: page {m['scrollWidth']} px wide, {m['height']} px tall; tallest stacked row "
+          f"{m['tallestStackRow']:.0f} px")
+
+
+@pytest.mark.browser
+def test_phone_screenshot_shows_the_narrow_layout(bundled_report, tmp_path):
+    outer = tmp_path / "phone.html"
+    outer.write_text('<!DOCTYPE html><html><body style="margin:0;background:#000">'
+                     f'<iframe src="{bundled_report.as_uri()}" style="width:400px;height:1400px;border:0;'
+                     'display:block"></iframe></body></html>', encoding="utf-8")
+    shot = tmp_path / "phone.png"
+    chromium(["--allow-file-access-from-files", f"--screenshot={shot}", "--window-size=500,1400",
+              outer.as_uri()], tmp_path / "profile")
+    assert shot.exists(), "no screenshot written"
+    width, height, rows = png_pixels(shot)
+    # Right of the 400-px frame the wrapper is black: nothing of the report spills past 400 px.
+    assert all(row[400 * 3:] == b"\x00" * ((width - 400) * 3) for row in rows[::5])
+    # Inside it the report is drawn (not blank): text, the cards, the heading rule.
+    inside = Counter(row[x:x + 3] for row in rows[::4] for x in range(0, 400 * 3, 6))
+    assert len(inside) > 40 and inside[b"\xff\xff\xff"] / sum(inside.values()) < 0.95
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 400])
+def test_axe_core_finds_no_violations(bundled_report, tmp_path, width):
+    axe = find_axe()
+    if axe is None:
+        pytest.skip("axe-core not found: .ci/run installs it (`npm install --prefix build/axe axe-core`); "
+                    "or set IMHGRAPH_AXE to an axe.min.js")
+    if find_chromium() is None:
+        pytest.skip(NO_BROWSER)
+    m = measure_in_frame(bundled_report, tmp_path, width, axe)
+    assert "error" not in m, m
+    assert m["violations"] == [], m["violations"]
+
+
+def pdf_pages(blob: bytes) -> list[bytes]:
+    """The decompressed content stream(s) of each page of a PDF written by Chromium (Skia)."""
+    import re
+
+    objects = {int(n): body for n, body in re.findall(rb"(?s)(\d+) 0 obj(.*?)endobj", blob)}
+
+    def stream(n: int) -> bytes:
+        body = objects.get(n, b"")
+        start = body.find(b"stream")
+        if start < 0:
+            return b""
+        data = body[start + 6:body.rfind(b"endstream")].strip(b"\r\n")
+        return zlib.decompress(data) if b"FlateDecode" in body[:start] else data
+
+    pages = []
+    for body in objects.values():
+        if re.search(rb"/Type\s*/Page\b", body):
+            refs = re.search(rb"/Contents\s*(\[[^\]]*\]|\d+ 0 R)", body)
+            numbers = [int(x) for x in re.findall(rb"(\d+) 0 R", refs.group(1))] if refs else []
+            pages.append(b"".join(stream(n) for n in numbers))
+    return pages
+
+
+@pytest.mark.browser
+def test_bundled_report_prints_within_the_figures(bundled_report, tmp_path):
+    import time
+
+    pdf = tmp_path / "report.pdf"
+    start = time.monotonic()
+    chromium(["--no-pdf-header-footer", f"--print-to-pdf={pdf}", bundled_report.as_uri()], tmp_path / "profile")
+    seconds = time.monotonic() - start
+    assert pdf.exists(), "no PDF written"
+    blob = pdf.read_bytes()
+    pages = pdf_pages(blob)
+    assert 3 <= len(pages) <= 12, len(pages)  # 18 pages before issue 15
+    assert len(blob) <= 5_000_000, len(blob)  # 66 MB before
+    # No page of blank space: every page shows text (text-showing operators in its content).
+    for number, content in enumerate(pages, start=1):
+        assert content.count(b"Tj") + content.count(b"TJ") >= 5, f"page {number} is (nearly) blank"
+    print(f"\nPDF: {len(pages)} pages, {len(blob) / 1e6:.2f} MB, printed in {seconds:.1f} s (not asserted)")

@@ -86,6 +86,9 @@ table.cross td { text-align: center; min-width: 2rem; }
 table.cross th[scope="row"], table.cross thead th.corner { position: sticky; left: 0; z-index: 1; background: #fff; min-width: 10rem; max-width: 17rem; }
 table.cross thead th.corner { background: #e8edf2; vertical-align: bottom; font-weight: 600; }
 .print-only { display: none; }
+details.credential { border-bottom: 1px solid var(--line); }
+details.credential summary { cursor: pointer; }
+details.credential summary h3 { display: inline; font-size: 1.02rem; }
 details.alt { border-bottom: 1px solid var(--line); padding: .2rem 0; }
 details.alt summary { cursor: pointer; }
 details.alt dl { margin: .3rem 0 .6rem 1.2rem; }
@@ -479,20 +482,29 @@ def _similarity_section(similar: Any, groups: Any) -> str:
 def _sim_cell(value: float, diagonal: bool) -> str:
     if diagonal:
         return '<td class="muted">—</td>'
-    # White to the heatmap's blue; white text on the darker half for contrast.
+    # White to the heatmap's blue; white or black text, whichever contrasts more (WCAG luminance).
     r, g, b = (round(255 + (c - 255) * value) for c in (0x00, 0x72, 0xB2))
     if not value:
         return '<td class="zero">0</td>'
-    ink = "#fff" if value >= 0.5 else "#1a1a1a"
+    ink = "#fff" if 1.05 / (_luminance(r, g, b) + 0.05) >= (_luminance(r, g, b) + 0.05) / 0.05 else "#000"
     return f'<td style="background:#{r:02x}{g:02x}{b:02x};color:{ink}">{value:.2f}</td>'
+
+
+def _luminance(r: int, g: int, b: int) -> float:
+    """The relative luminance of an sRGB colour (WCAG 2)."""
+    def channel(c: int) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
 def _gaps_section(rankings: Sequence[Any], data: Any) -> str:
     if not rankings:
         return _section("gaps", "Gaps against credentials",
                         "<p>No credential in the data lists the topics it requires.</p>")
-    parts = ["<p>For every credential that lists required topics, each program's coverage of them, best "
-             "covered first. <em>Not covered</em> is certain (the program lists its whole curriculum); "
+    parts = ["<p>For every credential that lists required topics, each program's coverage of them: first all in one "
+             "table, then credential by credential (open one to see the topics each program misses, best covered "
+             "first). <em>Not covered</em> is certain (the program lists its whole curriculum); "
              "<em>unknown</em> means the data does not say; <em>narrower only</em> means the program teaches "
              "a narrower topic but not the required one as such.</p>", _gaps_overview(rankings, data),
              '<p class="print-only">The topics each program misses, credential by credential, are listed in '
@@ -519,9 +531,10 @@ def _gaps_section(rankings: Sequence[Any], data: Any) -> str:
             ])
         required_labels = ", ".join(escape(data.topics.get(t, short_id(t))) for t in data.topics
                                     if t in data.required.get(ranking.credential, ()))
-        parts.append('<div class="no-print">')
-        parts.append(f"<h3>{escape(ranking.credential_label)} <span class=\"muted\">({escape(short_id(ranking.credential))})"
-                     f"</span></h3><p>Requires {required} topics: {required_labels}.</p>")
+        parts.append('<details class="credential no-print">')
+        parts.append(f"<summary><h3>{escape(ranking.credential_label)} <span class=\"muted\">"
+                     f"({escape(short_id(ranking.credential))}; {required} required topics)</span></h3></summary>"
+                     f"<p>Requires {required} topics: {required_labels}.</p>")
         if rows:
             parts.append(_table(["rank", "program", "covered", "narrower only", "not covered", "unknown"], rows,
                                 caption=f"Programs against {ranking.credential_label}", numeric={0}, stack=True))
@@ -530,7 +543,7 @@ def _gaps_section(rankings: Sequence[Any], data: Any) -> str:
                          f"{'program' if len(unknown_only) == 1 else 'programs'}: the data lists none of these "
                          f"topics for them and their coverage is not declared complete): "
                          f"{', '.join(escape(x) for x in sorted(unknown_only, key=lambda x: (x.casefold(), x)))}.</p>")
-        parts.append("</div>")
+        parts.append("</details>")
     return _section("gaps", "Gaps against credentials", "".join(parts))
 
 
