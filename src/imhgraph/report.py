@@ -1,10 +1,14 @@
 """The HTML report: one self-contained page about the whole graph.
 
-The page holds an overview (counts, sources, when the data was read), the coverage heatmap
-as inline SVG, program similarity and communities, each program's gaps against every
-credential that lists required topics, topic centrality, and the sources behind every
-program. It loads nothing from anywhere (inline CSS and SVG only, no script), so it works
-offline and as an e-mail attachment; it prints cleanly (``@media print``).
+The page holds an overview (counts, curricula, how many sources record when they were read),
+the coverage heatmap as an HTML table in a keyboard-focusable scroll region with the program
+names kept in view, the same answers as per-program lists, program similarity and communities,
+a programs × credentials table and each credential's gaps, topic centrality, and the sources
+behind every program. Programs are sorted by name. It loads nothing from anywhere (inline CSS
+only, no script), so it works offline and as an e-mail attachment; on a phone (``max-width``
+media query) wide tables scroll in their own region and gap tables stack; in print
+(``@media print``, named landscape pages) the wide tables are scaled to a page by a zoom
+computed here.
 
 Every text from the data goes through :func:`html.escape`; the page is deterministic (no
 "generated at" time), so the same data gives a byte-identical file.
@@ -67,7 +71,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .v-unknown { background: #F6EB9A; color: #1a1a1a; }
 .heatmap { overflow: auto; max-width: 100%; border: 1px solid var(--line); }
 table.hm { border-collapse: separate; border-spacing: 0; margin: 0; font-size: .75rem; }
-table.hm caption { padding: .3rem .5rem; }
+table.hm caption { padding: .3rem .5rem; position: sticky; left: 0; max-width: calc(100vw - 2rem); }
 table.hm th, table.hm td { border: 0; padding: 0; }
 table.hm td { width: 15px; min-width: 15px; height: 15px; text-align: center; vertical-align: middle;
   font-size: 9px; line-height: 13px; border-right: 1px solid #fff; border-bottom: 1px solid #fff; position: relative; }
