@@ -143,3 +143,36 @@ def test_rendering_never_imports_a_store() -> None:
     graph = import_graph()
     for name in RENDERING:
         assert not graph[name] & STORE_MODULES, f"{name} imports {sorted(graph[name] & STORE_MODULES)}"
+
+
+ARCHITECTURE = (SRC.parent / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+
+
+def test_every_module_is_on_the_architecture_map() -> None:
+    missing = [
+        str(path.relative_to(PACKAGE))
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if f"`{path.relative_to(PACKAGE).as_posix()}`" not in ARCHITECTURE
+    ]
+    assert not missing, f"docs/ARCHITECTURE.md does not name these modules (as `path/in/imhgraph.py`): {missing}"
+
+
+#: above this many lines a module says at the top why it is one module.
+LONG_MODULE = 500
+
+
+def test_long_modules_say_why_they_are_one() -> None:
+    unexplained = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > LONG_MODULE and "Why one module:" not in (ast.get_docstring(ast.parse(text)) or ""):
+            unexplained.append(f"{path.relative_to(PACKAGE)} ({len(text.splitlines())} lines)")
+    assert not unexplained, (
+        f"modules over {LONG_MODULE} lines without a 'Why one module: …' paragraph in their docstring "
+        f"(split them, or say why not): {unexplained}"
+    )
+
+
+def test_the_readme_links_the_map() -> None:
+    readme = (SRC.parent / "README.md").read_text(encoding="utf-8")
+    assert "(docs/ARCHITECTURE.md)" in readme

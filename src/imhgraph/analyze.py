@@ -9,6 +9,9 @@ incidence matrix (numpy, BLAS), block by block, so that memory stays bounded and
 pairs, nearest neighbours or top-K lists that were asked for are kept. A pure-Python
 all-pairs loop (or networkx's ``jaccard_coefficient``) is two orders of magnitude slower at
 tens of thousands of programs.
+
+Why one module: the three analyses share one incidence matrix and its helpers
+(:class:`_Incidence`); each analysis is a section of its own.
 """
 
 from __future__ import annotations

@@ -40,6 +40,9 @@ description of who trains there: shown, never a requirement. Application steps
 No ladder is inferred from ``imh:level`` (the MI-AIMH categories are "not hierarchical"):
 credentials stand side by side. The only next step reported is a progression a source defines
 (``imh:includesCriteriaOf``: IMHM-C requires the IMHS criteria).
+
+Why one module: the requirement rules (education, hours, years, profession, routes,
+included criteria) are one rule engine whose checks refer to each other.
 """
 
 from __future__ import annotations

@@ -15,6 +15,9 @@ Credentials come only from the environment (``IMHGRAPH_ENDPOINT_TOKEN`` for a be
 or ``IMHGRAPH_ENDPOINT_USER`` + ``IMHGRAPH_ENDPOINT_PASSWORD`` for HTTP Basic auth, or HTTP
 Digest auth when the server asks for it, as Virtuoso's ``/sparql-graph-crud-auth`` does) and
 are never printed. ``IMHGRAPH_ENDPOINT_AUTH=digest`` never sends the password in Basic form.
+
+Why one module: the SPARQL 1.1 Protocol client (URLs, HTTP, authentication, limits,
+result parsing) and the backend built on it change together.
 """
 
 from __future__ import annotations
@@ -611,11 +614,6 @@ def parse_graph(url: str, response: Response) -> Graph:
 # --- the backend ---------------------------------------------------------------------------------
 
 
-#: A triple of some named graph (IRIs only, so it reads back exactly), to see whether the
-#: default graph holds it too.
-_NAMED_GRAPH_SAMPLE = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s) && isIRI(?o)) } LIMIT 1"
-
-
 class EndpointBackend(Backend):
     """A remote SPARQL 1.1 endpoint; every query runs on the server.
 
@@ -678,7 +676,7 @@ class EndpointBackend(Backend):
         """Warn (once, on stderr) when the default graph also holds the triples of the named
         graphs, as Virtuoso's does: answers then mix in every other graph of the server."""
         try:
-            rows = self.select(_NAMED_GRAPH_SAMPLE).rows
+            rows = self.select(internal_query("named-graph-sample")).rows
             if not rows or len(rows[0]) != 3 or not all(isinstance(t, URIRef) for t in rows[0]):
                 return  # no named graph (or an answer that is not one): nothing to warn about
             s, p, o = rows[0]

@@ -21,6 +21,9 @@ Anything else (``sh:or``, ``sh:pattern``, ``sh:sparql``, other complex paths …
 
 The queries are generated from the shapes (IRIs and literals of the shapes graph written in
 N-Triples syntax), not from user input, which is why they are not ``.rq`` files.
+
+Why one module: each SHACL Core constraint compiles to its query by the same few helpers
+(paths, value sets, class closures); the constraints are sections of one compiler.
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ Every row is checked before anything is built, and every problem is reported at
 once, with its row number as a spreadsheet counts (the header is row 1), the column
 and the value (:class:`~imhgraph.errors.ImportCsvError`). The result is a graph in
 the SPEC vocabulary, written as canonical Turtle by :func:`~imhgraph.export.to_turtle`.
+
+Why one module: both layouts share every row check and the one graph they build; split,
+each half would need the other's checks.
 """
 
 from __future__ import annotations

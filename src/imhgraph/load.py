@@ -7,6 +7,9 @@ an undefined prefix, a string never closed, a file whose content is another
 format than its name says, binary or non-UTF-8 content. RDF/XML that declares
 entities which could expand without bound ("billion laughs") or read other
 files is refused before parsing.
+
+Why one module: reading input files is one concern (which files, which format, limits,
+and errors with positions for each syntax); the parts only make sense together.
 """
 
 from __future__ import annotations

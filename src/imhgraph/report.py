@@ -12,6 +12,9 @@ computed here.
 
 Every text from the data goes through :func:`html.escape`; the page is deterministic (no
 "generated at" time), so the same data gives a byte-identical file.
+
+Why one module: it is one HTML page; its stylesheet and the sections that share it
+read best together (the data it draws is gathered in :mod:`imhgraph.report_data`).
 """
 
 from __future__ import annotations

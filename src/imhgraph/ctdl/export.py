@@ -20,6 +20,9 @@ for are read from the data where it states them with the CTDL property itself
 ``ceterms:availabilityListing``) or with schema.org / Dublin Core (``schema:email``,
 ``schema:address``, ``dcterms:language``, ``dcterms:publisher``); nothing is invented, and
 :mod:`imhgraph.ctdl.check` names what is missing.
+
+Why one module: one document per resource kind, built from shared helpers for
+language maps, identifiers and profiles; each kind is a section of its own.
 """
 
 from __future__ import annotations
