@@ -147,7 +147,8 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; border-top: 1
   #similarity ol.plain li { break-inside: avoid; }
   .legend { gap: 0 1rem; margin: .2rem 0; }
   .sw { width: .9rem; height: .9rem; line-height: .9rem; font-size: 6pt; }
-  #sources table, #centrality table { font-size: 7pt; }
+  #sources table, #centrality table { font-size: 6.5pt; line-height: 1.25; }
+  #sources th[scope="row"] .muted { display: none; }
   #sources th, #sources td, #centrality th, #centrality td { padding: .05rem .3rem; }
   #sources ul.plain { margin: 0; }
   table.hm, table.sim, table.cross { zoom: var(--print-zoom, 1); }
