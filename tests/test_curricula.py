@@ -91,12 +91,10 @@ def test_bundled_data_validates_without_warnings(run) -> None:
 # --- (b) the targets, printed and checked -----------------------------------------------------------
 
 
-@pytest.mark.xfail(reason="target not met yet: 28 programs in the bundled data (at the curricula worker's last merge)", strict=False)
 def test_target_number_of_programs(figures) -> None:
     assert figures.programs >= TARGET_PROGRAMS, f"{figures.programs} programs"
 
 
-@pytest.mark.xfail(reason="target not met yet: 14 programs with >= 2 courses with evidence (at the curricula worker's last merge)", strict=False)
 def test_target_programs_with_course_level_curricula(figures) -> None:
     assert figures.programs_with_curriculum >= TARGET_PROGRAMS_WITH_CURRICULUM, (
         f"{figures.programs_with_curriculum} programs with >= {MIN_COURSES} courses with evidence")

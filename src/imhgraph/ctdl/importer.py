@@ -114,15 +114,24 @@ def read_documents(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def ctdl_graph(documents: Iterable[tuple[str, dict[str, Any]]]) -> tuple[Graph, int]:
     """The RDF of *documents* (CTDL terms, https namespaces) and how many there were."""
+    import rdflib
+
     graph = Graph()
     count = 0
-    for where, document in documents:
-        count += 1
-        resolved = {**document, "@context": _resolve_context(document.get("@context"), where)}
-        try:
-            graph.parse(data=json.dumps(resolved), format="json-ld")
-        except Exception as exc:  # rdflib raises many kinds for bad JSON-LD
-            raise InputFileError(f"{where}: not valid JSON-LD ({exc})") from exc
+    # Literals as written: rdflib rewrites known datatypes as it parses ("P20M"^^xsd:duration
+    # would come back "P1Y8M"), which would change the facts a round trip must give back.
+    written = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        for where, document in documents:
+            count += 1
+            resolved = {**document, "@context": _resolve_context(document.get("@context"), where)}
+            try:
+                graph.parse(data=json.dumps(resolved), format="json-ld")
+            except Exception as exc:  # rdflib raises many kinds for bad JSON-LD
+                raise InputFileError(f"{where}: not valid JSON-LD ({exc})") from exc
+    finally:
+        rdflib.NORMALIZE_LITERALS = written
     normalized = Graph()
     for s, p, o in graph:
         normalized.add((_normalize(s), _normalize(p), _normalize(o)))
@@ -375,7 +384,7 @@ class _Importer:
         for profile in self.s.objects(node, CETERMS.estimatedDuration):
             exact = list(self.s.objects(profile, CETERMS.exactDuration))
             for duration in exact:
-                self.g.add((node, IMH.duration, Literal(str(duration), datatype=XSD.duration)))
+                self.g.add((node, IMH.duration, Literal(str(duration), datatype=XSD.duration, normalize=False)))
             if not exact:
                 self.text(profile, CETERMS.description, IMH.durationText, subject=node)
         for value in self.s.objects(node, CETERMS.creditValue):
