@@ -43,7 +43,7 @@ def test_durations_come_back_as_numbers_and_imhgraph_says_so(virtuoso: VirtuosoS
     assert without(out) == without(local)
 
 
-def test_the_default_graph_is_the_union_and_imhgraph_says_so(virtuoso: VirtuosoServer) -> None:
+def test_the_default_graph_is_the_union_and_imhgraph_says_so(virtuoso: VirtuosoServer, tmp_path: Path) -> None:
     # Virtuoso has no default graph of its own: push there is refused with advice …
     code, _out, err = invoke("--data", FIXTURE, "push", "--endpoint", virtuoso.url)
     assert code == 2
@@ -64,6 +64,9 @@ def test_the_default_graph_is_the_union_and_imhgraph_says_so(virtuoso: VirtuosoS
     assert code == 0 and err == ""
     assert document["graph"] == f"graph <{graph}>"
     assert document["triples"] == memory_backend([FIXTURE]).triple_count() < total
+    page = tmp_path / "report.html"
+    assert invoke("--endpoint", virtuoso.url, "--endpoint-graph", graph, "report", "--output", page)[0] == 0
+    assert f"Data: endpoint backend, {virtuoso.url} (graph &lt;{graph}&gt;)." in page.read_text(encoding="utf-8")
 
 
 def test_push_with_digest_authentication_to_the_protected_graph_store(

@@ -125,8 +125,11 @@ class AppState:
         return "the bundled data"
 
     def close(self) -> None:
-        """Close the backend if one was opened."""
+        """Close the backend if one was opened, after printing its notices (an endpoint's
+        warnings about its answers) to stderr."""
         if self._backend is not None:
+            for notice in getattr(self._backend, "notices", ()):
+                click.echo(f"warning: {notice}", err=True)
             self._backend.close()
             self._backend = None
 

@@ -643,6 +643,8 @@ class EndpointBackend(Backend):
         #: None until checked; then whether the default graph also holds the named graphs' triples
         self.union_default_graph: bool | None = None
         self._durations_noted = False
+        #: what a person should know about this endpoint's answers (the CLI prints them as warnings)
+        self.notices: list[str] = []
 
     @property
     def graph_description(self) -> str:
@@ -673,26 +675,23 @@ class EndpointBackend(Backend):
         return response
 
     def _check_union(self) -> None:
-        """Warn (once, on stderr) when the default graph also holds the triples of the named
+        """Add a notice (once) when the default graph also holds the triples of the named
         graphs, as Virtuoso's does: answers then mix in every other graph of the server."""
         try:
             rows = self.select(internal_query("named-graph-sample")).rows
             if not rows or len(rows[0]) != 3 or not all(isinstance(t, URIRef) for t in rows[0]):
                 return  # no named graph (or an answer that is not one): nothing to warn about
             s, p, o = rows[0]
-            union = self.ask("ASK { ?s ?p ?o }", {"s": s, "p": p, "o": o})
+            union = self.ask(internal_query("default-graph-holds"), {"s": s, "p": p, "o": o})
         except (EndpointError, QueryError):
             return  # the probe is advice; the command's own queries report real failures
         self.union_default_graph = union
         if union:
-            import sys
-
-            print(
-                f"warning: imhgraph reads the default graph of {self.urls.query}, which also holds the "
+            self.notices.append(
+                f"imhgraph reads the default graph of {self.urls.query}, which also holds the "
                 "triples of the server's named graphs (its default graph is the union of all graphs, as "
                 "Virtuoso's is), so answers include other data than imhgraph's. Push with --graph IRI "
-                "and read with --endpoint-graph IRI.",
-                file=sys.stderr,
+                "and read with --endpoint-graph IRI."
             )
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
@@ -721,18 +720,15 @@ class EndpointBackend(Backend):
         return graph
 
     def _note_durations(self, server: str) -> None:
-        """Warn once: no query can get the durations back from an engine that stores them as
+        """A notice, once: no query can get the durations back from an engine that stores them as
         numbers, so say so rather than let export and validate differ silently."""
-        import sys
-
         self._durations_noted = True
         engine = f" ({server})" if server else ""
-        print(
-            f"warning: the endpoint {self.urls.query}{engine} answers xsd:duration values as bare numbers "
+        self.notices.append(
+            f"the endpoint {self.urls.query}{engine} answers xsd:duration values as bare numbers "
             '(e.g. "24"^^xsd:duration where the data says "P2Y"): it stores durations as numbers, as '
             "Virtuoso does. Durations read from it are not the ones pushed: export writes the numbers and "
-            "validate reports them as ill-formed. Read durations from the files (or another engine).",
-            file=sys.stderr,
+            "validate reports them as ill-formed. Read durations from the files (or another engine)."
         )
 
     def graph(self) -> Graph:

@@ -154,11 +154,9 @@ def _push_records(backend: Backend, urls: EndpointUrls, graph: str | None, timeo
     # with no records the PUT only clears old ones; a server refusing it loses nothing
 
 
-def _count_at(urls: EndpointUrls, graph: str | None, timeout: float, query_method: str) -> int | None:
-    from rdflib import URIRef
-
-    pattern = f"GRAPH {term_text(URIRef(graph))} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
-    endpoint = EndpointBackend(urls, timeout=timeout, query_method=query_method)
-    endpoint.union_default_graph = False  # push checks the union itself, by the count
-    rows = endpoint.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}").rows
-    return int(rows[0][0]) if rows and rows[0][0] is not None else None
+def _count_at(urls: EndpointUrls, graph: str | None, timeout: float, query_method: str) -> int:
+    """How many triples the endpoint holds in *graph* (read as the default graph, as
+    ``--endpoint-graph`` does) or in its default graph."""
+    endpoint = EndpointBackend(urls, timeout=timeout, default_graph=graph, query_method=query_method)
+    endpoint.union_default_graph = False  # push judges the union itself, by the count
+    return endpoint.triple_count()

@@ -263,6 +263,8 @@ def _overview(counts: Any, retrieved: list[str], backend_kind: str, dated: Colle
     ) + f"<li><b>{counts.triples:,}</b>triples</li>"
     date = f"<p>{_dates_sentence(counts, retrieved, dated)}</p>"
     origin = ", ".join(Path(o).name if backend_kind == "memory" else o for o in counts.origin)
+    if getattr(counts, "graph", None):  # an endpoint: which of its graphs was read
+        origin += f" ({counts.graph})"
     where = (f"<p class=\"muted\">Data: {escape(backend_kind)} backend"
              + (f", {escape(origin)}" if origin else "") + ".</p>")
     cited = (f'<p>The data cites {len(counts.sources)} sources; <a href="#sources">Sources</a> lists them '
