@@ -181,6 +181,18 @@ DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('{user}', 7);
 """
 
 
+def _die_with_parent() -> None:
+    """In the child: ask Linux to stop it when the test process dies (a killed pytest must not
+    leave a Virtuoso running); elsewhere nothing."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 class VirtuosoServer:
     """``virtuoso-t +foreground`` on 127.0.0.1 (free HTTP and ISQL ports) over *folder*."""
 
@@ -244,6 +256,7 @@ class VirtuosoServer:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
         deadline = time.monotonic() + self.startup_seconds
         while time.monotonic() < deadline:
