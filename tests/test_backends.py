@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib import Namespace
 
 from imhgraph import cli as cli_module
@@ -363,7 +363,9 @@ def dataset(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
             virtuoso: VirtuosoServer = request.getfixturevalue("virtuoso")
             graph = f"https://example.org/graph/{request.param}"
             plain = folder / "without-durations.nt"
-            local = memory_backend(files or None).graph()
+            local = Graph()  # the data files only (the vocabulary is always loaded beside them)
+            for path in files or resources.bundled_data_files():
+                local.parse(path)
             local.remove((None, URIRef(IMH + "duration"), None))
             local.serialize(plain, format="nt", encoding="utf-8")
             code, out, err = invoke("--data", plain, "push", "--endpoint", virtuoso.url, "--graph", graph)
