@@ -71,19 +71,19 @@ def test_similarity_nearest_neighbours(run):
         "gamma": (["alpha"], 0.75),
         "delta": (["epsilon"], 0.5),
         "epsilon": (["delta"], 0.5),
-        "zeta": ([], 0.0),
-    }
+    }  # zeta has no recorded curriculum: left out, its similarity unknown (not 0)
 
 
 def test_similarity_matrix_is_symmetric_with_hand_values(run):
     result = _json(run, "similarity", "--view", "matrix")
     ids = result["programs"]
-    assert ids == ["alpha", "beta", "delta", "epsilon", "gamma", "zeta"]
+    assert ids == ["alpha", "beta", "delta", "epsilon", "gamma"]
+    assert result["left_out"] == ["zeta"]  # no recorded curriculum: unknown, not a row of zeros
     m = {(a, b): result["matrix"][i][j] for i, a in enumerate(ids) for j, b in enumerate(ids)}
     for a, b, jac, *_ in EXPECTED_PAIRS:
         assert m[a, b] == m[b, a] == jac
     assert m["alpha", "delta"] == 0.0 and m["gamma", "epsilon"] == 0.0
-    assert m["alpha", "alpha"] == 1.0 and m["zeta", "zeta"] == 0.0  # an empty set resembles nothing
+    assert m["alpha", "alpha"] == 1.0
 
 
 def test_similarity_top_and_min(run):
@@ -171,19 +171,21 @@ def test_similarity_refuses_bad_thresholds(data):
 
 def test_centrality_counts_roles_degree_betweenness(run):
     rows = _json(run, "centrality")
-    got = [(r["id"], r["programs"], r["degree"], r["role"]) for r in rows]
+    got = [(r["id"], r["programs"], r["known"], r["degree"], r["role"]) for r in rows]
+    # Shares over the programs whose cell is known: alpha, beta, delta (complete) always; gamma and
+    # epsilon (partial) only for the topics they cover; zeta (no curriculum) never.
     assert got == [
-        ("reflective-practice", 3, 6, "core"),
-        ("attachment-theory", 3, 4, "core"),
-        ("infant-child-development", 3, 4, "core"),
-        ("perinatal-mental-health", 2, 4, "common"),
-        ("clinical-supervision-mentoring", 2, 3, "common"),
-        ("cultural-competence", 2, 3, "common"),
-        ("diagnostic-classification", 1, 2, "distinctive"),
-        ("infant-parent-psychotherapy", 1, 2, "distinctive"),
+        ("reflective-practice", 3, 4, 6, "core"),  # beta, delta, epsilon of the 3 complete + epsilon
+        ("attachment-theory", 3, 4, 4, "core"),
+        ("infant-child-development", 3, 4, 4, "core"),
+        ("perinatal-mental-health", 2, 3, 4, "core"),  # alpha, beta of the 3 complete: gamma's cell is unknown
+        ("clinical-supervision-mentoring", 2, 4, 3, "core"),
+        ("cultural-competence", 2, 4, 3, "core"),
+        ("diagnostic-classification", 1, 4, 2, "distinctive"),
+        ("infant-parent-psychotherapy", 1, 3, 2, "distinctive"),
     ]
     by_id = {r["id"]: r for r in rows}
-    assert by_id["attachment-theory"]["share"] == 0.5
+    assert by_id["attachment-theory"]["share"] == 0.75
     # Betweenness by hand (normalised by (n-1)(n-2)/2 = 21 for 8 topics): reflective practice is the
     # only bridge between the two clusters: 4×3 pairs + half of I–X = 12.5.
     assert by_id["reflective-practice"]["betweenness"] == round(12.5 / 21, 6)
@@ -221,8 +223,7 @@ def test_communities_groups_and_distinguishing_topics(run):
     assert [(g["community"], g["programs"]) for g in groups] == [
         (1, ["alpha", "beta", "gamma"]),
         (2, ["delta", "epsilon"]),
-        (3, ["zeta"]),
-    ]
+    ]  # zeta (no recorded curriculum) is in no community
     first = [(t["id"], t["inside"], t["outside"]) for t in groups[0]["topics"]]
     assert first == [
         ("attachment-theory", 1.0, 0.0),
@@ -233,11 +234,10 @@ def test_communities_groups_and_distinguishing_topics(run):
     second = [(t["id"], t["inside"], t["outside"]) for t in groups[1]["topics"]]
     assert second == [
         ("clinical-supervision-mentoring", 1.0, 0.0),
-        ("reflective-practice", 1.0, 0.25),
+        ("reflective-practice", 1.0, round(1 / 3, 6)),
         ("diagnostic-classification", 0.5, 0.0),
         ("infant-parent-psychotherapy", 0.5, 0.0),
     ]
-    assert groups[2]["topics"] == []
 
 
 def test_communities_are_stable_across_runs(run, data):
@@ -307,7 +307,8 @@ def test_matrix_is_refused_beyond_the_limit(data, monkeypatch):
 def test_bundled_data_analyses_run(bundled):
     data = load_coverage_data(bundled)
     sim = analyze.similarity(data)
-    assert len(sim.nearest) == len(data.programs)
+    assert len(sim.nearest) + len(sim.left_out) == len(data.programs)
+    assert all(not data.recorded(p) for p in sim.left_out) and all(data.recorded(p) for p in sim.programs)
     for pair in sim.pairs:
         assert 0 < pair.jaccard <= 1
         assert pair.jaccard == pair.shared / (pair.shared + pair.only_a + pair.only_b)
@@ -315,4 +316,4 @@ def test_bundled_data_analyses_run(bundled):
     covered = {t for topics in data.covers.values() for t in topics}
     assert {t.topic for t in central.topics} == covered
     groups = analyze.communities(data)
-    assert sorted(p for c in groups.communities for p in c.programs) == sorted(data.programs)
+    assert sorted(p for c in groups.communities for p in c.programs) == sorted(sim.programs)

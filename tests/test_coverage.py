@@ -215,13 +215,19 @@ def test_compare_beta_gamma(data: CoverageData) -> None:
         "a": "beta-fellowship",
         "b": "gamma-course",
         "shared": ["intervention"],
-        "only_a": ["foundations", "observation"],
-        "only_b": ["motor-skills", "dyadic-therapy"],
+        # only where the other side's cell is known: gamma's coverage of observation is unknown
+        "only_a": ["foundations"],
+        "only_b": [],
         "unknown_a": ["ethics", "secure-base", "development", "early-brain", "synaptic-pruning", "motor-skills", "dyadic-therapy"],
         "unknown_b": ["ethics", "attachment", "observation", "secure-base", "early-brain", "synaptic-pruning", "assessment"],
         "jaccard": 0.2,
         "a_label": "Beta Fellowship",
         "b_label": "Gamma Course",
+        "a_covers_b_unknown": ["observation"],
+        "b_covers_a_unknown": ["motor-skills", "dyadic-therapy"],
+        "a_recorded": True,
+        "b_recorded": True,
+        "similarity": "known",
     }
 
 
@@ -229,8 +235,10 @@ def test_compare_text(data: CoverageData) -> None:
     text = compare(data, P + "beta-fellowship", P + "gamma-course").text()
     assert "Shared (both cover directly): 1\n  http://example.org/topic/intervention  A ● direct    B ● direct    Intervention\n" in text
     assert "  http://example.org/topic/attachment        A ◐ narrower  B ? unknown   Attachment\n" in text
-    assert "Unknown (at least one program's coverage is unknown): 7\n" in text
-    assert text.endswith("Jaccard similarity (direct coverage): 0.20 (1 shared of 5 covered by either)\n")
+    assert "Unknown (neither is known to cover it): 7\n" in text
+    assert "B covers, A unknown (gamma-course covers directly; whether A does is unknown): 2\n" in text
+    assert "Only B (gamma-course covers directly, A does not): 0\n" in text
+    assert text.endswith("Jaccard similarity (direct coverage): 0.20 (1 shared of 5 covered by either, over what is recorded)\n")
 
 
 def test_gaps_each_program_and_ranking(data: CoverageData) -> None:
@@ -436,8 +444,8 @@ def test_compare_every_format(run) -> None:
         "  http://example.org/topic/secure-base       A ● direct    B ✗ no        Secure base behaviour\n"
         "  http://example.org/topic/synaptic-pruning  A ● direct    B ✗ no        Synaptic pruning\n\n"
         "Only B (delta-seminar covers directly, A does not): 0\n\n"
-        "Unknown (at least one program's coverage is unknown): 0\n\n"
-        "Jaccard similarity (direct coverage): 0.00 (0 shared of 3 covered by either)\n"
+        "Unknown (neither is known to cover it): 0\n\n"
+        "Jaccard similarity (direct coverage): 0.00 (0 shared of 3 covered by either, over what is recorded)\n"
     )
     assert run(*args, "--format", "csv").stdout == (
         "group,topic,label,a,b\n"
@@ -452,6 +460,8 @@ def test_compare_every_format(run) -> None:
         "only_a": [T + "ethics", T + "secure-base", T + "synaptic-pruning"], "only_b": [],
         "unknown_a": [], "unknown_b": [], "jaccard": 0.0,
         "a_label": "Alpha Certificate", "b_label": "Delta Seminar",
+        "a_covers_b_unknown": [], "b_covers_a_unknown": [], "a_recorded": True, "b_recorded": True,
+        "similarity": "known",
     }
     # the bundled topics are loaded too and are unknown for a partial program
     both = json.loads(run("--data", FIXTURE, "compare", "beta-fellowship", "gamma-course", "--format", "json").stdout)
@@ -494,6 +504,7 @@ def test_gaps_every_format_and_fail_on_gaps(run) -> None:
         "program_label": "Alpha Certificate",
         "credential_label": "Relationship Specialist",
         "summary": {"required": 5, "direct": 1, "narrower": 2, "no": 2, "unknown": 0, "covered": 0.6},
+        "related_covered": [],
     }
     assert run(*args, "--fail-on-gaps").exit_code == 1
     # unknown is not a gap for certain

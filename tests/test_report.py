@@ -165,9 +165,13 @@ def test_sections_overview_gaps_sources(fixture_page):
     assert "Alpha Certificate — course outline" in text
     # Communities and centrality.
     assert "Community 1 (3 programs): Alpha Certificate, Beta Diploma, Gamma Seminar Series." in text
-    assert ["Reflective practice", "3", "50%", "6", "0.595", "core"] in page.rows
-    # Similarity matrix row of alpha: beta .60, delta 0, epsilon 0, gamma .75, zeta 0.
-    assert ["1. Alpha Certificate", "—", "0.60", "0", "0", "0.75", "0"] in page.rows
+    # 3 of the 4 programs whose cell is known (zeta has no curriculum; gamma's cell is unknown)
+    assert ["Reflective practice", "3", "4", "75%", "6", "0.595", "core"] in page.rows
+    # Similarity matrix row of alpha: beta .60, delta 0, epsilon 0, gamma .75; zeta (no curriculum)
+    # is left out of the matrix and named apart, its similarity unknown.
+    assert ["1. Alpha Certificate", "—", "0.60", "0", "0", "0.75"] in page.rows
+    assert "Left out (1 program without a recorded curriculum" in text
+    assert "5 of 6 programs have a recorded curriculum" in text
 
 
 def test_accessibility_basics(fixture_page):

@@ -169,9 +169,19 @@ class Similarity:
     rollup: bool = False
     min_jaccard: float = 0.0
     top: int | None = None
+    #: programs asked for but without a recorded curriculum: their similarity is unknown.
+    left_out: list[str] = field(default_factory=list)
 
     def _basis(self) -> str:
         return "direct and broader-of-covered topics (--rollup)" if self.rollup else "directly covered topics"
+
+    def _left_out_note(self) -> list[str]:
+        if not self.left_out:
+            return []
+        return [f"Computed over the {len(self.programs)} programs with a recorded curriculum; "
+                f"{len(self.left_out)} without one {'is' if len(self.left_out) == 1 else 'are'} left out "
+                "(their similarity is unknown, not 0): "
+                + ", ".join(short_id(p) for p in self.left_out) + "."]
 
     def pairs_table(self) -> Table:
         """One row per pair with Jaccard > 0, most similar first."""
@@ -185,6 +195,7 @@ class Similarity:
             notes.append(f"Only each program's {self.top} most similar programs are listed (--top).")
         if self.min_jaccard > 0:
             notes.append(f"Only pairs with Jaccard ≥ {self.min_jaccard:g} are listed (--min).")
+        notes += self._left_out_note()
         return Table(["a", "b", "jaccard", "shared", "only_a", "only_b"], rows,
                      title=f"Program similarity ({len(self.pairs)} pairs)", notes=notes)
 
@@ -198,7 +209,7 @@ class Similarity:
         return Table(["program", "label", "nearest", "jaccard", "shared"], rows,
                      title="Nearest neighbour of each program",
                      notes=[f"Over {self._basis()}; ties are all listed; an empty 'nearest' means "
-                            "the program shares no topic with any other."])
+                            "the program shares no topic with any other.", *self._left_out_note()])
 
     def matrix(self) -> list[list[float]]:
         """The square Jaccard matrix in program order (1.0 on the diagonal for non-empty sets)."""
@@ -217,7 +228,7 @@ class Similarity:
         ids = [short_id(p) for p in self.programs]
         rows = [[ids[i], *[round(v, 3) for v in row]] for i, row in enumerate(self.matrix())]
         return Table(["program", *ids], rows, title="Jaccard similarity matrix",
-                     notes=[f"Over {self._basis()}."])
+                     notes=[f"Over {self._basis()}.", *self._left_out_note()])
 
     def to_json(self, view: str = "pairs") -> Any:
         """JSON for *view*: ``pairs`` (a list of pair objects), ``nearest`` or ``matrix``."""
@@ -228,7 +239,8 @@ class Similarity:
                 for n in self.nearest
             ]
         if view == "matrix":
-            return {"programs": [short_id(p) for p in self.programs], "matrix": self.matrix()}
+            return {"programs": [short_id(p) for p in self.programs], "matrix": self.matrix(),
+                    "left_out": [short_id(p) for p in self.left_out]}
         return [p.to_json() for p in self.pairs]
 
 
@@ -256,7 +268,8 @@ def similarity(
     top: int | None = None,
     for_matrix: bool = False,
 ) -> Similarity:
-    """Pairwise Jaccard similarity of the topic sets of *programs* (all if None).
+    """Pairwise Jaccard similarity of the topic sets of *programs* (all if None) that have a
+    recorded curriculum; the others are left out (``left_out``): their similarity is unknown.
 
     Pairs with Jaccard 0 are never listed. ``min_jaccard`` keeps pairs at or above it; ``top``
     keeps, for each program, its ``top`` most similar others (ties broken by ID), a pair being
@@ -270,7 +283,8 @@ def similarity(
         raise UsageError(f"--min must be between 0 and 1, not {min_jaccard:g}")
     if top is not None and top < 1:
         raise UsageError(f"--top must be at least 1, not {top}")
-    sets = topic_sets(data, programs, rollup=rollup)
+    recorded, left_out = data.split_recorded(programs)
+    sets = topic_sets(data, recorded, rollup=rollup)
     if for_matrix and len(sets) > MAX_MATRIX:
         raise UsageError(
             f"a similarity matrix of {len(sets)} programs would be unreadable",
@@ -327,13 +341,14 @@ def similarity(
         pairs = [p for p in pairs if p.jaccard >= min_jaccard]
     return Similarity(
         programs=inc.programs,
-        labels={p: data.programs.get(p, short_id(p)) for p in inc.programs},
+        labels={p: data.programs.get(p, short_id(p)) for p in [*inc.programs, *left_out]},
         topic_counts={p: len(sets[p]) for p in inc.programs},
         pairs=pairs,
         nearest=nearest,
         rollup=rollup,
         min_jaccard=min_jaccard,
         top=top,
+        left_out=left_out,
     )
 
 
@@ -406,6 +421,9 @@ class TopicCentrality:
     degree: int
     betweenness: float
     role: str
+    #: programs whose cell for this topic is known (they cover it, or their coverage is complete):
+    #: the denominator of *share*.
+    known: int = 0
 
     def to_json(self) -> dict[str, Any]:
         """Stable-keyed JSON."""
@@ -413,6 +431,7 @@ class TopicCentrality:
             "id": short_id(self.topic),
             "label": self.label,
             "programs": self.programs,
+            "known": self.known,
             "share": self.share,
             "degree": self.degree,
             "betweenness": self.betweenness,
@@ -430,22 +449,32 @@ class Centrality(Result):
     distinctive: int
     sampled: int | None = None
     rollup: bool = False
+    #: programs asked for but without a recorded curriculum (left out).
+    left_out: list[str] = field(default_factory=list)
 
     def table(self, fmt: str = "table") -> Table:
         """One row per topic covered by at least one program, most covered first."""
         rows = [
-            [short_id(t.topic), t.label, t.programs, round(t.share, 3), t.degree, round(t.betweenness, 3), t.role]
+            [short_id(t.topic), t.label, t.programs, t.known, round(t.share, 3), t.degree,
+             round(t.betweenness, 3), t.role]
             for t in self.topics
         ]
         notes = [
-            f"core: covered by ≥ {self.core:g} of the {self.program_count} programs; distinctive: covered by "
+            "share: programs covering the topic / programs whose cell for it is known (column known: they "
+            "cover it, or their coverage is declared complete); a program whose coverage of a topic is "
+            "unknown counts in neither.",
+            f"core: share ≥ {self.core:g}; distinctive: covered by "
             f"{'exactly one program' if self.distinctive == 1 else f'at most {self.distinctive} programs'}; "
             "common: the rest.",
+            f"Computed over the {self.program_count} programs with a recorded curriculum; "
+            f"{len(self.left_out)} left out for lack of data"
+            + (": " + ", ".join(short_id(p) for p in self.left_out) + "." if self.left_out else "."),
             "degree and betweenness: in the graph of topics linked when one program covers both"
             + (f" (betweenness estimated from {self.sampled} sampled sources, fixed seed)." if self.sampled else "."),
         ]
-        return Table(["topic", "label", "programs", "share", "degree", "betweenness", "role"], rows,
-                     title=f"Topic centrality ({len(self.topics)} topics, {self.program_count} programs)",
+        return Table(["topic", "label", "programs", "known", "share", "degree", "betweenness", "role"], rows,
+                     title=f"Topic centrality ({len(self.topics)} topics, {self.program_count} programs with "
+                           f"curricula, {len(self.left_out)} left out)",
                      notes=notes)
 
     def to_json(self) -> list[dict[str, Any]]:
@@ -474,8 +503,9 @@ def centrality(
     samples: int = 200,
     seed: int = 42,
 ) -> Centrality:
-    """Per topic covered by at least one of *programs*: how many cover it and what share, its
-    degree and betweenness in the topic co-occurrence graph, and a role.
+    """Per topic covered by at least one of *programs* (those with a recorded curriculum; the
+    others are left out and named): how many cover it, the share of the programs whose cell for
+    it is known, its degree and betweenness in the topic co-occurrence graph, and a role.
 
     :param core: share of programs at or above which a topic is ``core``.
     :param distinctive: a topic covered by at most this many programs is ``distinctive``.
@@ -491,11 +521,20 @@ def centrality(
         raise UsageError(f"--distinctive must be at least 1, not {distinctive}")
     if samples < 1:
         raise UsageError(f"--samples must be at least 1, not {samples}")
-    sets = topic_sets(data, programs, rollup=rollup)
+    recorded, left_out = data.split_recorded(programs)
+    sets = topic_sets(data, recorded, rollup=rollup)
     inc = _Incidence.build(sets)
     n_programs = len(inc.programs)
     if not inc.topics:
-        return Centrality([], n_programs, core, distinctive, None, rollup)
+        return Centrality([], n_programs, core, distinctive, None, rollup, left_out)
+    # Per topic, the programs whose cell is known: complete ones, and the others where they
+    # cover the topic directly or by a narrower topic.
+    complete = sum(1 for p in inc.programs if data.complete.get(p, False))
+    known_count: dict[str, int] = {}
+    for p in inc.programs:
+        if not data.complete.get(p, False):
+            for t in data.covers.get(p, frozenset()) | data.reached(p):
+                known_count[t] = known_count.get(t, 0) + 1
     # Topic co-occurrence counts: topics × topics, from one matrix product.
     co = inc.matrix.T @ inc.matrix
     counts = np.diagonal(co).astype(int).tolist()
@@ -507,13 +546,14 @@ def centrality(
     between = nx.betweenness_centrality(graph, k=sampled, seed=seed if sampled else None, normalized=True)
     rows = []
     for i, topic in enumerate(inc.topics):
-        share = counts[i] / n_programs if n_programs else 0.0
+        known = complete + known_count.get(topic, 0)
+        share = counts[i] / known if known else 0.0
         rows.append(TopicCentrality(
             topic, data.topics.get(topic, short_id(topic)), counts[i], share, graph.degree(i),
-            round(between[i], 6), role_of(counts[i], share, core=core, distinctive=distinctive),
+            round(between[i], 6), role_of(counts[i], share, core=core, distinctive=distinctive), known,
         ))
     rows.sort(key=lambda t: (-t.programs, -t.degree, short_id(t.topic)))
-    return Centrality(rows, n_programs, core, distinctive, sampled, rollup)
+    return Centrality(rows, n_programs, core, distinctive, sampled, rollup, left_out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -561,6 +601,8 @@ class Communities(Result):
     labels: dict[str, str] = field(default_factory=dict)
     seed: int = 42
     resolution: float = 1.0
+    #: programs without a recorded curriculum: in no community (their similarity is unknown).
+    left_out: list[str] = field(default_factory=list)
 
     def table(self, fmt: str = "table") -> Table:
         """One row per community: its programs and the topics that set it apart."""
@@ -572,7 +614,10 @@ class Communities(Result):
                      title=f"Communities of similar programs ({len(self.communities)})",
                      notes=[f"Louvain on the Jaccard similarity graph (seed {self.seed}, resolution "
                             f"{self.resolution:g}); 'in'/'out': share of members / of other programs "
-                            "covering the topic."])
+                            "covering the topic.",
+                            *([f"Over the programs with a recorded curriculum; {len(self.left_out)} without one "
+                               "are in no community (their similarity is unknown): "
+                               + ", ".join(short_id(p) for p in self.left_out) + "."] if self.left_out else [])])
 
     def to_json(self) -> list[dict[str, Any]]:
         """A list of community objects."""
@@ -632,7 +677,7 @@ def communities(
                                                float(inside), float(outside)))
         contrasts.sort(key=lambda t: (-(t.inside - t.outside), -t.inside, short_id(t.topic)))
         result.append(Community(number, tuple(group), tuple(contrasts[:describe])))
-    return Communities(result, dict(similar.labels), seed, resolution)
+    return Communities(result, dict(similar.labels), seed, resolution, list(similar.left_out))
 
 
 def load(backend: Any) -> CoverageData:

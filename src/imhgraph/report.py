@@ -222,7 +222,7 @@ def render_report(inputs: ReportInputs, *, title: str = "Infant Mental Health tr
         "</header>",
         _nav(),
         "<main>",
-        _overview(counts, retrieved, inputs.backend_kind, inputs.dated),
+        _overview(counts, retrieved, inputs.backend_kind, inputs.dated, data),
         _heatmap_section(grid, data, inputs.evidence),
         _similarity_section(similar, groups),
         _gaps_section(rankings, data),
@@ -256,7 +256,8 @@ def _nav() -> str:
     return f'<nav aria-label="Contents"><h2 id="contents">Contents</h2><ol>{items}</ol></nav>'
 
 
-def _overview(counts: Any, retrieved: list[str], backend_kind: str, dated: Collection[str] = ()) -> str:
+def _overview(counts: Any, retrieved: list[str], backend_kind: str, dated: Collection[str] = (),
+              data: Any = None) -> str:
     order = ("programs", "organizations", "credentials", "topics", "professions", "sources")
     cards = "".join(
         f"<li><b>{counts.counts.get(k, 0):,}</b>{escape(k)}</li>" for k in order
@@ -269,7 +270,15 @@ def _overview(counts: Any, retrieved: list[str], backend_kind: str, dated: Colle
              + (f", {escape(origin)}" if origin else "") + ".</p>")
     cited = (f'<p>The data cites {len(counts.sources)} sources; <a href="#sources">Sources</a> lists them '
              "program by program and by how often they are cited.</p>")
-    return _section("overview", "Overview", f'<ul class="cards">{cards}</ul>{_curricula_sentence(counts)}'
+    curricula = ""
+    if data is not None:
+        recorded, missing = data.split_recorded()
+        curricula = (f"<p><strong>{len(recorded)} of {len(recorded) + len(missing)} programs have a recorded "
+                     "curriculum</strong> (at least one topic the data says they cover, or a curriculum declared "
+                     f"complete). The other {len(missing)} are unknown, not empty: similarity, communities, "
+                     "centrality and the gap rankings are computed over the programs with curricula and list the "
+                     "others apart.</p>")
+    return _section("overview", "Overview", f'<ul class="cards">{cards}</ul>{curricula}{_curricula_sentence(counts)}'
                     f"{date}{cited}{where}")
 
 
@@ -486,7 +495,13 @@ def _similarity_section(similar: Any, groups: Any) -> str:
     comms = (f"<h3>Communities</h3><p>Groups of programs that teach alike (Louvain on the similarity graph, "
              f"seed {groups.seed}); each is described by the topics most members cover and few other programs do.</p>"
              f"<ol class=\"plain\">{''.join(items)}</ol>")
-    return _section("similarity", "Similarity and communities", intro + table + nearest + comms)
+    left = ""
+    if similar.left_out:
+        names = ", ".join(escape(similar.labels.get(p, short_id(p))) for p in similar.left_out)
+        n = len(similar.left_out)
+        left = (f"<p><strong>Left out</strong> ({n} {'program' if n == 1 else 'programs'} without a recorded curriculum; "
+                f"their similarity is unknown, not 0, and they are in no community): {names}.</p>")
+    return _section("similarity", "Similarity and communities", intro + table + nearest + comms + left)
 
 
 def _sim_cell(value: float, diagonal: bool) -> str:
@@ -524,13 +539,15 @@ def _gaps_section(rankings: Sequence[Any], data: Any) -> str:
         rows = []
         unknown_only = []
         for rank, g in list(ranking.entries):
-            if required and g.counts["unknown"] == required:
+            if rank is None or (required and g.counts["unknown"] == required):
                 # Nothing known about any required topic: one line for all such programs.
                 unknown_only.append(g.program_label)
                 continue
             by_value: dict[str, list[str]] = {}
-            for _, label, value in g.topics:
-                by_value.setdefault(value, []).append(escape(label))
+            for topic, label, value in g.topics:
+                note = g.related_note(topic)
+                shown = escape(label) + (f' <span class="muted">({escape(note)})</span>' if note else "")
+                by_value.setdefault(value, []).append(shown)
             c = g.counts
             rows.append([
                 _num(rank), escape(g.program_label),
@@ -601,21 +618,24 @@ def _gaps_overview(rankings: Sequence[Any], data: Any) -> str:
 
 def _centrality_section(central: Any) -> str:
     rows = [
-        [escape(t.label), _num(t.programs), f"{t.share:.0%}", _num(t.degree), f"{t.betweenness:.3f}",
+        [escape(t.label), _num(t.programs), _num(t.known), f"{t.share:.0%}", _num(t.degree), f"{t.betweenness:.3f}",
          f'<span class="tag {t.role}">{t.role}</span>']
         for t in central.topics
     ]
     sampled = (f" Betweenness is estimated from {central.sampled} sampled topics (fixed seed)."
                if central.sampled else "")
-    intro = (f"<p>For every topic that at least one of the {central.program_count} programs covers directly: how many "
-             f"programs cover it, its degree (how many other topics are taught together with it) and its "
+    left = (f" {len(central.left_out)} programs without a recorded curriculum are left out." if central.left_out else "")
+    intro = (f"<p>Over the {central.program_count} programs with a recorded curriculum.{left} "
+             f"For every topic that at least one of them covers directly: how many "
+             f"programs cover it, the share of the programs whose coverage of it is known (they cover it, or "
+             f"their curriculum is declared complete), its degree (how many other topics are taught together with it) and its "
              f"betweenness (how often it lies between other topics) in the graph of topics taught together. "
-             f"<span class=\"tag core\">core</span> covered by at least {central.core:.0%} of programs; "
+             f"<span class=\"tag core\">core</span> a share of at least {central.core:.0%}; "
              f"<span class=\"tag distinctive\">distinctive</span> covered by "
              f"{'one program only' if central.distinctive == 1 else f'at most {central.distinctive} programs'}; "
              f"<span class=\"tag common\">common</span> the rest.{sampled}</p>")
-    table = _table(["topic", "programs", "share", "degree", "betweenness", "role"], rows,
-                   caption="Topics by the number of programs covering them", numeric={1, 2, 3, 4}, row_header=True)
+    table = _table(["topic", "programs", "known", "share", "degree", "betweenness", "role"], rows,
+                   caption="Topics by the number of programs covering them", numeric={1, 2, 3, 4, 5}, row_header=True)
     return _section("centrality", "Topic centrality", intro + table)
 
 

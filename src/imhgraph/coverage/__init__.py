@@ -27,6 +27,7 @@ from .data import (
     CoverageData,
     cell,
     count_cells,
+    curricula_note,
     load_coverage_data,
     select_topics,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "compare",
     "compare_programs",
     "count_cells",
+    "curricula_note",
     "coverage_matrix",
     "credential_gaps",
     "gaps",

@@ -22,6 +22,9 @@ class Comparison(Result):
     #: topic → (cell of A, cell of B), for every topic, in hierarchy order.
     cells: dict[str, tuple[str, str]]
     topic_labels: dict[str, str]
+    #: whether each program's curriculum is recorded (see :meth:`CoverageData.recorded`).
+    a_recorded: bool = True
+    b_recorded: bool = True
 
     def _where(self, test: Any) -> list[str]:
         return [t for t, (x, y) in self.cells.items() if test(x, y)]
@@ -33,13 +36,24 @@ class Comparison(Result):
 
     @property
     def only_a(self) -> list[str]:
-        """Topics A covers directly and B does not."""
-        return self._where(lambda x, y: x == "direct" and y != "direct")
+        """Topics A covers directly and B certainly does not (B's cell is known: ``no`` or
+        ``narrower``). Where B's cell is unknown the topic is in :attr:`a_covers_b_unknown`."""
+        return self._where(lambda x, y: x == "direct" and y in ("no", "narrower"))
 
     @property
     def only_b(self) -> list[str]:
-        """Topics B covers directly and A does not."""
-        return self._where(lambda x, y: y == "direct" and x != "direct")
+        """Topics B covers directly and A certainly does not (A's cell is known)."""
+        return self._where(lambda x, y: y == "direct" and x in ("no", "narrower"))
+
+    @property
+    def a_covers_b_unknown(self) -> list[str]:
+        """Topics A covers directly while B's coverage is unknown: not "only A"."""
+        return self._where(lambda x, y: x == "direct" and y == "unknown")
+
+    @property
+    def b_covers_a_unknown(self) -> list[str]:
+        """Topics B covers directly while A's coverage is unknown: not "only B"."""
+        return self._where(lambda x, y: y == "direct" and x == "unknown")
 
     @property
     def unknown_a(self) -> list[str]:
@@ -52,8 +66,16 @@ class Comparison(Result):
         return self._where(lambda x, y: y == "unknown")
 
     @property
+    def similarity_known(self) -> bool:
+        """False when either program has no recorded curriculum: their similarity is unknown."""
+        return self.a_recorded and self.b_recorded
+
+    @property
     def jaccard(self) -> float | None:
-        """|shared| / |covered directly by A or B|; None when neither covers anything."""
+        """|shared| / |covered directly by A or B|, over what is recorded; None when either
+        program has no recorded curriculum (unknown) or neither covers anything."""
+        if not self.similarity_known:
+            return None
         union = len(self._where(lambda x, y: "direct" in (x, y)))
         return round(len(self.shared) / union, 4) if union else None
 
@@ -71,14 +93,24 @@ class Comparison(Result):
             "jaccard": self.jaccard,
             "a_label": self.a_label,
             "b_label": self.b_label,
+            "a_covers_b_unknown": ids(self.a_covers_b_unknown),
+            "b_covers_a_unknown": ids(self.b_covers_a_unknown),
+            "a_recorded": self.a_recorded,
+            "b_recorded": self.b_recorded,
+            "similarity": "known" if self.similarity_known else "unknown",
         }
 
     def groups(self) -> list[tuple[str, list[str]]]:
-        """(group name, topics): shared, only A, only B, then unknown (where either cell is
-        unknown and the topic is in none of the first three)."""
+        """(group name, topics): shared, only A, only B (the other's cell known), A covers with
+        B unknown, B covers with A unknown, then unknown (neither covers, at least one unknown)."""
         listed = set(self.shared) | set(self.only_a) | set(self.only_b)
+        listed |= set(self.a_covers_b_unknown) | set(self.b_covers_a_unknown)
         unknown = [t for t in self._where(lambda x, y: "unknown" in (x, y)) if t not in listed]
-        return [("shared", self.shared), ("only_a", self.only_a), ("only_b", self.only_b), ("unknown", unknown)]
+        return [
+            ("shared", self.shared), ("only_a", self.only_a), ("only_b", self.only_b),
+            ("a_covers_b_unknown", self.a_covers_b_unknown), ("b_covers_a_unknown", self.b_covers_a_unknown),
+            ("unknown", unknown),
+        ]
 
     def table(self, fmt: str = "table") -> Table:
         """One row per topic that is in a group: group, topic, label, A's cell, B's cell."""
@@ -101,9 +133,18 @@ class Comparison(Result):
             "shared": "Shared (both cover directly)",
             "only_a": f"Only A ({a_id} covers directly, B does not)",
             "only_b": f"Only B ({b_id} covers directly, A does not)",
-            "unknown": "Unknown (at least one program's coverage is unknown)",
+            "a_covers_b_unknown": f"A covers, B unknown ({a_id} covers directly; whether B does is unknown)",
+            "b_covers_a_unknown": f"B covers, A unknown ({b_id} covers directly; whether A does is unknown)",
+            "unknown": "Unknown (neither is known to cover it)",
         }
+        for side, recorded, pid in (("A", self.a_recorded, a_id), ("B", self.b_recorded, b_id)):
+            if not recorded:
+                lines.append(f"No curriculum is recorded for {side} ({pid}): every one of its cells is unknown.")
+        if not self.similarity_known:
+            lines.append("")
         for group, topics in self.groups():
+            if group.endswith("_unknown") and not topics:
+                continue
             lines.append(f"{titles[group]}: {len(topics)}")
             if topics:
                 id_w = max(len(short_id(t)) for t in topics)
@@ -115,10 +156,15 @@ class Comparison(Result):
                     )
             lines.append("")
         j = self.jaccard
-        lines.append(
-            "Jaccard similarity (direct coverage): "
-            + (f"{j:.2f} ({len(self.shared)} shared of {len(self._where(lambda x, y: 'direct' in (x, y)))} covered by either)" if j is not None else "undefined (neither covers any topic)")
-        )
+        if not self.similarity_known:
+            which = " and ".join(s for s, r in (("A", self.a_recorded), ("B", self.b_recorded)) if not r)
+            verdict = f"unknown (no curriculum recorded for {which})"
+        elif j is None:
+            verdict = "undefined (neither covers any topic)"
+        else:
+            union = len(self._where(lambda x, y: "direct" in (x, y)))
+            verdict = f"{j:.2f} ({len(self.shared)} shared of {union} covered by either, over what is recorded)"
+        lines.append("Jaccard similarity (direct coverage): " + verdict)
         return "\n".join(lines) + "\n"
 
 
@@ -127,7 +173,8 @@ def compare(data: CoverageData, a: str, b: str) -> Comparison:
     a, b = str(a), str(b)
     cells = {t: (cell(data, a, t), cell(data, b, t)) for t in data.topics}
     return Comparison(
-        a, b, data.programs.get(a, short_id(a)), data.programs.get(b, short_id(b)), cells, data.topics
+        a, b, data.programs.get(a, short_id(a)), data.programs.get(b, short_id(b)), cells, data.topics,
+        data.recorded(a), data.recorded(b),
     )
 
 

@@ -97,6 +97,8 @@ class CoverageData:
     required: dict[str, frozenset[str]]
     #: credential IRI → label, sorted by short ID.
     credentials: dict[str, str] = field(default_factory=dict)
+    #: topic IRI → the topics ``skos:related`` to it (both directions; topics without any are absent).
+    related: dict[str, frozenset[str]] = field(default_factory=dict)
     _ancestors: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
     _reached: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
     _derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -119,6 +121,19 @@ class CoverageData:
                     queue.extend(self.broader.get(node, EMPTY))
             found = self._ancestors[topic] = frozenset(seen)
         return found
+
+    def recorded(self, program: str) -> bool:
+        """True when *program*'s curriculum is recorded: it has at least one coverage claim
+        (directly or through a course) or declares its coverage complete. Programs without a
+        recorded curriculum have every cell unknown; analyses leave them out and say so."""
+        program = str(program)
+        return bool(self.covers.get(program)) or self.complete.get(program, False)
+
+    def split_recorded(self, programs: Iterable[str] | None = None) -> tuple[list[str], list[str]]:
+        """(programs with a recorded curriculum, programs without), among *programs* (all if
+        None), each in short-ID order."""
+        chosen = sorted((str(p) for p in (programs if programs is not None else self.programs)), key=short_id)
+        return [p for p in chosen if self.recorded(p)], [p for p in chosen if not self.recorded(p)]
 
     def reached(self, program: str) -> frozenset[str]:
         """The topics *program* reaches through narrower topics: the union of the ancestors
@@ -203,7 +218,7 @@ class CoverageData:
 
 def load_coverage_data(backend: Backend) -> CoverageData:
     """Fetch programs, topics, the hierarchy, covers and credential requirements from
-    *backend* with five SELECTs (``queries/internal/coverage-*.rq``), memoised per backend.
+    *backend* with six SELECTs (``queries/internal/coverage-*.rq``), memoised per backend.
 
     Only :class:`~imhgraph.stores.Backend` methods are used, so this works the same on the
     in-memory store, the on-disk store and a remote SPARQL endpoint.
@@ -277,6 +292,13 @@ def load_coverage_data(backend: Backend) -> CoverageData:
             edges.setdefault(child, set()).add(up)
     broader = {t: frozenset(ups) for t, ups in edges.items()}
 
+    related: dict[str, set[str]] = {}
+    for topic, other in backend.select(internal_query("coverage-related")).rows:
+        one, two = str(topic), str(other)
+        if one in topic_labels and two in topic_labels and one != two:
+            related.setdefault(one, set()).add(two)
+            related.setdefault(two, set()).add(one)
+
     data = CoverageData(
         programs=programs,
         topics=topic_labels,
@@ -286,6 +308,7 @@ def load_coverage_data(backend: Backend) -> CoverageData:
         depth=_depths(topic_labels, broader),
         required=required,
         credentials=credentials,
+        related={t: frozenset(others) for t, others in related.items()},
     )
     # Put the topics in hierarchy order (the dict order is what callers iterate).
     ordered = {t: topic_labels[t] for t, _ in data.topic_order()}
@@ -325,6 +348,17 @@ def _depths(topics: dict[str, str], broader: dict[str, frozenset[str]]) -> dict[
 # ---------------------------------------------------------------------------
 # Cells
 # ---------------------------------------------------------------------------
+
+
+def curricula_note(data: CoverageData) -> str:
+    """One sentence: how many programs' curricula are unknown in whole or in part."""
+    recorded, missing = data.split_recorded()
+    partial = sum(1 for p in recorded if not data.complete.get(p, False))
+    total = len(recorded) + len(missing)
+    return (
+        f"{len(missing)} of {total} programs have no recorded curriculum and {partial} more list theirs "
+        "only in part (coverage not declared complete): what they teach is unknown, not absent."
+    )
 
 
 def cell(data: CoverageData, program: str, topic: str) -> str:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import UsageError
@@ -24,6 +24,10 @@ class Gaps(Result):
     credential_label: str
     #: (topic IRI, label, cell), in hierarchy order.
     topics: tuple[tuple[str, str, str], ...]
+    #: required topic → the ``skos:related`` topics the program covers (directly or by narrower
+    #: topics), for required topics it is not known to cover. A note beside the cell: the cell
+    #: itself stays as defined.
+    related: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -56,6 +60,10 @@ class Gaps(Result):
             "program_label": self.program_label,
             "credential_label": self.credential_label,
             "summary": {"required": len(self.topics), **self.counts, "covered": self.share},
+            "related_covered": [
+                {"topic": short_id(t), "related": [short_id(r) for r, _ in self.related[t]]}
+                for t, _, _ in self.topics if t in self.related
+            ],
         }
 
     def summary_line(self) -> str:
@@ -73,15 +81,29 @@ class Gaps(Result):
         """One row per required topic: topic, label, cell (with its symbol for people: in the
         ``table`` and ``markdown`` formats)."""
         symbols = fmt in ("table", "markdown")
+        notes = [self.summary_line()]
+        if self.related:
+            notes.append("note: a related topic (skos:related) that the program covers; the cell itself is unchanged.")
+        rows = [[short_id(t), label, f"{SYMBOLS[v]} {v}" if symbols else v] for t, label, v in self.topics]
+        columns = ["topic", "label", "value"]
+        if self.related:  # a note column only where a related topic is covered
+            columns.append("note")
+            for row, (t, _, _) in zip(rows, self.topics):
+                row.append(self.related_note(t))
         return Table(
-            ["topic", "label", "value"],
-            [[short_id(t), label, f"{SYMBOLS[v]} {v}" if symbols else v] for t, label, v in self.topics],
+            columns,
+            rows,
             title=(
                 f"Gaps of {short_id(self.program)} ({self.program_label}) against "
                 f"{short_id(self.credential)} ({self.credential_label})"
             ),
-            notes=[self.summary_line()],
+            notes=notes,
         )
+
+    def related_note(self, topic: str) -> str:
+        """"covers related: Label (id), …" for a required topic, or ""."""
+        found = self.related.get(str(topic), ())
+        return ("covers related: " + ", ".join(f"{label} ({short_id(r)})" for r, label in found)) if found else ""
 
 
 def gaps(data: CoverageData, program: str, credential: str) -> Gaps:
@@ -89,13 +111,28 @@ def gaps(data: CoverageData, program: str, credential: str) -> Gaps:
     program, credential = str(program), str(credential)
     required = data.required.get(credential, EMPTY)
     ordered = [t for t in data.topics if t in required]
+    cells = tuple((t, data.topics.get(t, short_id(t)), cell(data, program, t)) for t in ordered)
     return Gaps(
         program,
         data.programs.get(program, short_id(program)),
         credential,
         data.credentials.get(credential, short_id(credential)),
-        tuple((t, data.topics.get(t, short_id(t)), cell(data, program, t)) for t in ordered),
+        cells,
+        related_covered(data, program, [t for t, _, v in cells if v in ("no", "unknown")]),
     )
+
+
+def related_covered(data: CoverageData, program: str, topics: Iterable[str]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """For each of *topics*: the ``skos:related`` topics that *program* covers (directly or by
+    narrower topics), with their labels, in short-ID order; topics with none are absent."""
+    program = str(program)
+    reach = data.covers.get(program, EMPTY) | data.reached(program)
+    found: dict[str, tuple[tuple[str, str], ...]] = {}
+    for topic in topics:
+        near = sorted((r for r in data.related.get(str(topic), EMPTY) if r in reach), key=short_id)
+        if near:
+            found[str(topic)] = tuple((r, data.topics.get(r, short_id(r))) for r in near)
+    return found
 
 
 @dataclass(frozen=True)
@@ -107,8 +144,14 @@ class GapsRanking(Result):
     data: CoverageData
     credential: str
     credential_label: str
-    #: (rank, program IRI, counts of each cell value); equal figures share a rank.
-    ranked: tuple[tuple[int, str, dict[str, int]], ...]
+    #: (rank, program IRI, counts of each cell value); equal figures share a rank. Programs
+    #: without a recorded curriculum come last, in their own group, with rank None.
+    ranked: tuple[tuple[int | None, str, dict[str, int]], ...]
+
+    @property
+    def without_data(self) -> list[str]:
+        """The programs without a recorded curriculum (not ranked), in ID order."""
+        return [program for rank, program, _ in self.ranked if rank is None]
 
     @property
     def entries(self) -> tuple[tuple[int, Gaps], ...]:
@@ -126,7 +169,7 @@ class GapsRanking(Result):
         return {
             "credential": short_id(self.credential),
             "credential_label": self.credential_label,
-            "programs": [{"rank": rank, **g.to_json()} for rank, g in self.entries],
+            "programs": [{"rank": rank, **_ranked_json(g)} for rank, g in self.entries],
         }
 
     def json_list(self) -> JsonList:
@@ -170,7 +213,21 @@ class GapsRanking(Result):
             c = g.counts
             covered = _percent(g.share) if fmt in ("table", "markdown") else g.share
             missing = [short_id(t) for t, _, v in g.topics if v == "no"]
-            rows.append([rank, short_id(g.program), g.program_label, *(c[v] for v in CELL_VALUES), covered, missing])
+            shown_rank: Any = rank if rank is not None else "no data"
+            if rank is None:
+                covered = "unknown" if fmt in ("table", "markdown") else None
+            rows.append([shown_rank, short_id(g.program), g.program_label, *(c[v] for v in CELL_VALUES), covered, missing])
+        ranked = len(self.ranked) - len(self.without_data)
+        notes = [
+            "covered: share of required topics covered directly or by narrower topics.",
+            "not covered: required topics the program certainly does not cover (its coverage is complete);"
+            " unknown ones are counted, not listed.",
+        ]
+        if self.without_data:
+            notes.append(
+                f"Ranked: the {ranked} programs with a recorded curriculum. The {len(self.without_data)} programs "
+                "without one are listed last as 'no data', unranked: every cell of theirs is unknown."
+            )
         return Table(
             ["rank", "program", "label", *CELL_VALUES, "covered", "not covered"],
             rows,
@@ -178,12 +235,15 @@ class GapsRanking(Result):
                 f"Programs against {short_id(self.credential)} ({self.credential_label}): "
                 f"{n_required} required topics"
             ),
-            notes=[
-                "covered: share of required topics covered directly or by narrower topics.",
-                "not covered: required topics the program certainly does not cover (its coverage is complete);"
-                " unknown ones are counted, not listed.",
-            ],
+            notes=notes,
         )
+
+
+def _ranked_json(g: Gaps) -> dict[str, Any]:
+    # The ranking writes each program's gaps without the related-topic notes (streamed alike).
+    out = g.to_json()
+    out.pop("related_covered", None)
+    return out
 
 
 def rank_programs(data: CoverageData, credential: str, programs: Iterable[str] | None = None) -> GapsRanking:
@@ -197,14 +257,17 @@ def rank_programs(data: CoverageData, credential: str, programs: Iterable[str] |
         share = (counts["direct"] + counts["narrower"]) / len(required) if required else -1.0
         return (round(share, 4), counts["direct"], counts["narrower"])
 
-    scored = [(figures(c), p, c) for p in chosen for c in [count_cells(data, p, required)]]
+    scored = [(figures(c), p, c) for p in chosen if data.recorded(p) for c in [count_cells(data, p, required)]]
     scored.sort(key=lambda item: (tuple(-x for x in item[0]), short_id(item[1])))
-    ranked: list[tuple[int, str, dict[str, int]]] = []
+    ranked: list[tuple[int | None, str, dict[str, int]]] = []
     previous: tuple[float, int, int] | None = None
     for position, (score, program, counts) in enumerate(scored, start=1):
         rank = ranked[-1][0] if ranked and score == previous else position
         ranked.append((rank, program, counts))
         previous = score
+    # Programs without a recorded curriculum: their own group, after the ranked ones.
+    for program in sorted((p for p in chosen if not data.recorded(p)), key=short_id):
+        ranked.append((None, program, count_cells(data, program, required)))
     return GapsRanking(data, credential, data.credentials.get(credential, short_id(credential)), tuple(ranked))
 
 
