@@ -58,3 +58,12 @@ def test_wheel_installs_into_fresh_venv_and_validates(tmp_path: Path) -> None:
 
     assert json.loads(stats.stdout)["counts"] == checkout_stats(memory_backend()).counts
     assert json.loads(stats.stdout)["counts"]["programs"] > 0
+    # --add: one's own file beside the bundled data, from the installed wheel (issue 15).
+    mine = Path(__file__).resolve().parent / "fixtures" / "other" / "sunrise.ttl"
+    added = subprocess.run(
+        [str(fresh / "bin" / "imhgraph"), "--add", str(mine), "compare", "sunrise-imh-certificate",
+         "okstate-imh-certificate", "--format", "json"],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout)["a"] == "sunrise-imh-certificate"
