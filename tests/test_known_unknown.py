@@ -132,9 +132,10 @@ def test_bundled_compare_with_a_no_data_side(run) -> None:
     assert "Jaccard similarity (direct coverage): unknown (no curriculum recorded for A)" in text
 
 
-def test_bundled_uncovered_topics_says_not_known(run) -> None:
-    out = run("queries")
-    assert "Topics no program is known to cover" in out.stdout
+def test_bundled_uncovered_topics_prints_its_caveat(run) -> None:
+    out = run("query", "uncovered-topics")
+    assert out.exit_code == 0, out.stderr
+    assert "caveat: " in out.stdout and "no recorded curriculum" in out.stdout
     parsed = json.loads(run("query", "uncovered-topics", "--format", "json").stdout)
     assert set(parsed) == {"head", "results"}  # W3C format unchanged
 

@@ -508,7 +508,16 @@ def test_query_table_shows_short_ids_with_labels(run):
         "--------  ---------------------------------\n"
         "fx-alpha  Alpha IMH Certificate\n"
         "fx-gamma  Gamma Reflective Practice Seminar\n"
+        "\n"
+        "caveat: a program left out is not known to cover every topic; if its curriculum is unrecorded or "
+        "partial it may still teach them.\n"
+        "0 of 3 programs have no recorded curriculum and 2 more list theirs only in part (coverage not "
+        "declared complete): what they teach is unknown, not absent.\n"
     )
+    # the machine formats stay as they were: csv rows only, JSON in the W3C results format
+    csv = run("--data", LANDSCAPE, "query", "programs-covering-all-topics", "--param", "topics=attachment-theory",
+              "--param", "topics=reflective-practice", "--format", "csv").stdout
+    assert "caveat" not in csv
 
 
 @pytest.mark.parametrize(

@@ -55,5 +55,15 @@ def command(
     result = queries.run(store, query, values, timeout=state(ctx).timeout)
     chosen = fmt or ("turtle" if result.form in ("CONSTRUCT", "DESCRIBE") else "table")
     emit_result(queries.Answer(result, store), chosen, output)
+    caveat = query.header.get("caveat")
+    if caveat and result.form == "SELECT" and chosen in ("table", "markdown"):
+        # The answer depends on coverage: say so after the table, with how much is unknown
+        # (csv/tsv/json stay machine-readable; json is the W3C results format).
+        from imhgraph.coverage import curricula_note, load_coverage_data
+
+        note = "\ncaveat: " + caveat + "\n" + curricula_note(load_coverage_data(store)) + "\n"
+        # After the table on standard output; with --output the file holds the table alone
+        # (written atomically) and the caveat goes to standard error.
+        click.echo(note, nl=False, err=output is not None)
     if result.form == "ASK" and fail_on_false and not result.boolean:
         finish(1)
