@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._options import emit_result, backend, finish, output_option, state
+from ._options import emit_result, backend, finish, output_option, state, terminal_width
 
 QUERY_FORMATS = ("table", "csv", "tsv", "json", "markdown", "turtle", "json-ld", "ntriples")
 
@@ -61,7 +61,11 @@ def command(
         # (csv/tsv/json stay machine-readable; json is the W3C results format).
         from imhgraph.coverage import curricula_note, load_coverage_data
 
+        from imhgraph.render import MIN_WIDTH, fit_text, printable
+
         note = "\ncaveat: " + caveat + "\n" + curricula_note(load_coverage_data(store)) + "\n"
+        width = None if (state(ctx).wide or output is not None) else terminal_width()
+        note = fit_text(note, max(width, MIN_WIDTH)) if width else printable(note)
         # After the table on standard output; with --output the file holds the table alone
         # (written atomically) and the caveat goes to standard error.
         click.echo(note, nl=False, err=output is not None)
