@@ -178,7 +178,14 @@ def test_validate_equals_pyshacl_on_the_untouched_input(tmp_path_factory, triple
     for t in triples:
         untouched.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     reference = validate_graph(untouched, load_shapes(shapes))
-    assert _report(mine.results_graph) == _report(reference.results_graph)
+    assert _known_apart(_report(mine.results_graph)) == _known_apart(_report(reference.results_graph))
+
+
+def _known_apart(results: list) -> list:
+    """The results without the one known disagreement: a duration value against a numeric
+    sh:minInclusive. SHACL says a value that cannot be compared violates the constraint (the
+    fast path reports it); pySHACL lets durations pass. Recorded in the closing note."""
+    return [r for r in results if not ("MinInclusiveConstraintComponent" in r[2] and "duration" in r[-1].lower())]
 
 
 # --- differential: the fast path against pySHACL on generated shapes --------------------------
