@@ -8,8 +8,9 @@ only with ``fail_on="warning"``), 2 unusable input.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -17,7 +18,7 @@ from rdflib.namespace import RDF, SH
 
 from . import resources
 from .namespaces import bind_all, show_term
-from .render import Result, Table, plural
+from .render import JsonList, Result, Table, plural
 from .stores import Backend, graph_from_files
 
 SEVERITIES: dict[URIRef, str] = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
@@ -38,12 +39,22 @@ class ValidationResult:
     shape: str
 
 
+_FIELDS = tuple(f.name for f in fields(ValidationResult))
+
+
 @dataclass(frozen=True)
 class ValidationReport(Result):
     """All results of one validation run, sorted (violations first, then by focus node)."""
 
     results: tuple[ValidationResult, ...]
-    results_graph: Graph
+    #: builds the SHACL report graph; called only when it is asked for (``--format turtle``,
+    #: tests): a graph of half a million results costs more than finding them.
+    build_graph: Callable[[], Graph]
+
+    @cached_property
+    def results_graph(self) -> Graph:
+        """The SHACL validation report graph (W3C vocabulary), built on first use."""
+        return self.build_graph()
 
     @property
     def violations(self) -> int:
@@ -70,12 +81,15 @@ class ValidationReport(Result):
 
     def to_json(self) -> dict[str, object]:
         """The report as a JSON-ready dict with stable keys."""
-        return {
-            "conforms": self.conforms,
-            "violations": self.violations,
-            "warnings": self.warnings,
-            "results": [asdict(r) for r in self.results],
-        }
+        return self.json_list().value()
+
+    def json_list(self) -> JsonList:
+        """:meth:`to_json`, written result by result (half a million results at 1M triples)."""
+        return JsonList(
+            {"conforms": self.conforms, "violations": self.violations, "warnings": self.warnings},
+            "results",
+            lambda: ({name: getattr(r, name) for name in _FIELDS} for r in self.results),
+        )
 
     def document(self, fmt: str, width: int | None = None) -> str | None:
         """``text`` (the default, for people) and ``turtle`` (the SHACL report graph)."""
@@ -152,7 +166,7 @@ def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
     finally:
         logging.disable(logging.NOTSET)
     _shacl_conformance(results_graph)
-    return ValidationReport(_results(results_graph, lambda focus: _label(data, focus), shapes), results_graph)
+    return ValidationReport(_results(results_graph, lambda focus: _label(data, focus), shapes), lambda: results_graph)
 
 
 def _shacl_conformance(results: Graph) -> None:
@@ -191,14 +205,45 @@ def _fast_report(backend: Backend, findings: list, shapes: Graph) -> ValidationR
     from .fastvalidate import results_graph
     from .ids import labels
 
-    # SHACL: a report conforms exactly when it has no result, warnings included.
-    results = results_graph(findings, shapes, conforms=not findings)
     names = labels(backend)  # one query for every name, not one per focus node
 
     def label_for(focus: object) -> str:
         return names.get(str(focus), "") if isinstance(focus, URIRef) else ""
 
-    return ValidationReport(_results(results, label_for, shapes), results)
+    # SHACL: a report conforms exactly when it has no result, warnings included.
+    return ValidationReport(
+        _rows_of_findings(findings, label_for, shapes),
+        lambda: results_graph(findings, shapes, conforms=not findings),
+    )
+
+
+def _rows_of_findings(findings: Iterable, label_for: Callable[[object], str], shapes: Graph) -> tuple[ValidationResult, ...]:
+    """The rows of the fast path's findings, read straight from them (what :func:`_results`
+    reads back from their report graph, without building it)."""
+    messages: dict[object, str] = {}
+    paths: dict[object, str] = {}
+    rows = set()
+    for finding in findings:
+        shape = finding.shape
+        message = messages.get(shape)
+        if message is None:
+            shape_messages = sorted(str(m) for m in shapes.objects(shape, SH.message))
+            message = messages[shape] = (shape_messages or ["does not meet the shape " + show_term(shape)])[0]
+        path = paths.get(finding.path)
+        if path is None:
+            path = paths[finding.path] = _show_path(shapes, finding.path)
+        rows.add(
+            ValidationResult(
+                severity=SEVERITIES.get(finding.severity, "violation"),
+                focus=show_term(finding.focus),
+                label=label_for(finding.focus),
+                path=path,
+                message=message,
+                value=show_term(finding.value) if finding.value is not None else "",
+                shape=show_term(shape),
+            )
+        )
+    return _sorted_rows(rows)
 
 
 def _results(results: Graph, label_for: Callable[[object], str], shapes: Graph) -> tuple[ValidationResult, ...]:
@@ -226,6 +271,10 @@ def _results(results: Graph, label_for: Callable[[object], str], shapes: Graph) 
                 shape=show_term(shape),
             )
         )
+    return _sorted_rows(rows)
+
+
+def _sorted_rows(rows: Iterable[ValidationResult]) -> tuple[ValidationResult, ...]:
     return tuple(sorted(rows, key=lambda r: (_SEVERITY_ORDER.get(r.severity, 9), r.focus, r.path, r.message, r.value)))
 
 
