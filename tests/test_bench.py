@@ -79,3 +79,27 @@ def test_answers_compare_by_content_not_layout(bench_modules, tmp_path: Path) ->
     ttl2.write_text('<http://x/a> <http://x/p> <http://x/b> .\n<http://x/a> <http://x/p> _:z .\n_:z <http://x/q> "v" .\n')
     ttl3.write_text('<http://x/a> <http://x/p> [ <http://x/q> "w" ] , <http://x/b> .\n')
     assert run.digest(ttl1, "rdf") == run.digest(ttl2, "rdf") != run.digest(ttl3, "rdf")
+
+
+def test_against_an_earlier_install_compares_answers_and_reads_ratios(tmp_path: Path) -> None:
+    """``bench/against.py`` against itself: same answers, a table row per command, and the
+    verdicts it prints are the ones its noise rule gives (no timing asserted)."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        import against
+    finally:
+        sys.path.remove(str(BENCH))
+    assert against.verdict(0.5) == "faster"
+    assert against.verdict(1.05) == "same (within noise)"
+    assert against.verdict(1.5) == "SLOWER"
+    script = Path(sys.executable).with_name("imhgraph")
+    out = subprocess.run(
+        [sys.executable, str(BENCH / "against.py"), "--other", str(script), "--sizes", "10k",
+         "--commands", "coverage,validate", "--repeat", "1", "--out", str(tmp_path)],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+    )
+    rows = [line for line in out.stdout.splitlines() if line.startswith("| coverage") or line.startswith("| validate")]
+    assert len(rows) == 2, out.stdout + out.stderr
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert cells[1] == "10k" and cells[8] == "yes", row

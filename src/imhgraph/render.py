@@ -398,6 +398,10 @@ def _key(key: Any) -> str:
     return _dumps(key if isinstance(key, str) else _dumps(key))
 
 
+#: how many distinct objects :func:`json_text` remembers the text of.
+_MEMO_LIMIT = 10_000
+
+
 def json_text(value: Any, level: int = 0, memo: dict[tuple[Any, ...], str] | None = None) -> str:
     """*value* as ``json.dumps(value, indent=2, ensure_ascii=False)`` writes it at nesting
     *level*; *memo* (optional) keeps the text of objects of strings already written at that level."""
@@ -405,20 +409,26 @@ def json_text(value: Any, level: int = 0, memo: dict[tuple[Any, ...], str] | Non
         if not value:
             return "{}"
         # Only objects of strings are memoised: 1, 1.0 and True are equal keys but not equal text.
-        flat = memo is not None and all(isinstance(v, str) for v in value.values())
-        if flat:
+        flat = all(isinstance(v, str) for v in value.values())
+        if flat and memo is not None:
             key = (level, *value.items())
             found = memo.get(key)  # type: ignore[union-attr]
             if found is not None:
                 return found
         pad = "  " * (level + 1)
+        if flat:  # every member a string: the C encoder writes each one, no recursion
+            members = (f"{pad}{_key(k)}: {_dumps(v)}" for k, v in value.items())
+        else:
+            members = (f"{pad}{_key(k)}: {json_text(v, level + 1, memo)}" for k, v in value.items())
         text = (
             "{\n"
-            + ",\n".join(f"{pad}{_key(k)}: {json_text(v, level + 1, memo)}" for k, v in value.items())
+            + ",\n".join(members)
             + "\n" + "  " * level + "}"
         )
-        if flat:
-            memo[key] = text  # type: ignore[index]
+        # Bounded: objects that never repeat (half a million validation results) would
+        # otherwise all be kept.
+        if flat and memo is not None and len(memo) < _MEMO_LIMIT:
+            memo[key] = text
         return text
     if isinstance(value, (list, tuple)):
         if not value:

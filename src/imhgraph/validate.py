@@ -222,6 +222,14 @@ def _rows_of_findings(findings: Iterable, label_for: Callable[[object], str], sh
     reads back from their report graph, without building it)."""
     messages: dict[object, str] = {}
     paths: dict[object, str] = {}
+    shown: dict[object, str] = {}  # a focus node has many results: show each term once
+
+    def show(term: object) -> str:
+        text = shown.get(term)
+        if text is None:
+            text = shown[term] = show_term(term)
+        return text
+
     rows = set()
     for finding in findings:
         shape = finding.shape
@@ -235,12 +243,12 @@ def _rows_of_findings(findings: Iterable, label_for: Callable[[object], str], sh
         rows.add(
             ValidationResult(
                 severity=SEVERITIES.get(finding.severity, "violation"),
-                focus=show_term(finding.focus),
+                focus=show(finding.focus),
                 label=label_for(finding.focus),
                 path=path,
                 message=message,
-                value=show_term(finding.value) if finding.value is not None else "",
-                shape=show_term(shape),
+                value=show(finding.value) if finding.value is not None else "",
+                shape=show(shape),
             )
         )
     return _sorted_rows(rows)
