@@ -40,6 +40,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from ..namespaces import BASE, IMH, SCHEMA, short_id
+from ..sparql.named_queries import internal_query
 from ..values import is_true
 from .vocab import (
     AUDLEVEL,
@@ -163,6 +164,11 @@ class _Mapper:
             for cls in (IMH.Organization, IMH.TrainingProgram, IMH.Credential, IMH.Course)
         }
         self._closure[IMH.Credential] |= {IMH.Endorsement, IMH.Certificate, IMH.Degree}
+        # "Covers" has one definition (queries/fragments/covers.rq: directly or through a
+        # course); it is read here through the query that coverage uses, not re-implemented.
+        self._covers: dict[URIRef, set[URIRef]] = {}
+        for program, joined in graph.query(internal_query("coverage-covers")):
+            self._covers[program] = {URIRef(t) for t in str(joined).split()}
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -428,9 +434,7 @@ class _Mapper:
         courses = self.iris(node, IMH.hasCourse)
         if courses:
             out["ceterms:hasPart"] = [str(c) for c in courses]
-        # A program covers a topic directly or through one of its courses (the shared
-        # definition of the curricula model), so it teaches both.
-        covered = {*self.iris(node, IMH.covers), *(t for c in courses for t in self.iris(c, IMH.covers))}
+        covered = self._covers.get(node, set())
         teaches = [self.alignment(t) for t in sorted(covered) if t in self.topics]
         if teaches:
             out["ceterms:teaches"] = teaches
