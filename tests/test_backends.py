@@ -221,15 +221,18 @@ def test_store_with_another_vocabulary_is_refreshed_and_keeps_the_data(tmp_path:
     store_dir = tmp_path / "store"
     backend = disk.disk_backend(store_dir, [FIXTURE])
     expected = backend.triple_count()
-    # Make it look like an older imhgraph built it: another hash and a vocabulary triple that
-    # the current vocabulary no longer has.
-    stale = ox.Quad(ox.NamedNode(IMH + "OldClass"), ox.NamedNode(TYPE), ox.NamedNode("http://www.w3.org/2002/07/owl#Class"))
-    backend.store.add(stale)
-    backend.store.add(ox.Quad(stale.subject, stale.predicate, stale.object, disk.VOCAB_GRAPH))
-    hash_quad = next(backend.store.quads_for_pattern(disk.META_GRAPH, disk._VOCAB_HASH, None, disk.META_GRAPH))
-    backend.store.remove(hash_quad)
-    backend.store.add(ox.Quad(disk.META_GRAPH, disk._VOCAB_HASH, ox.Literal("old"), disk.META_GRAPH))
     backend.close()
+    # Make it look like an older imhgraph built it: another hash and a vocabulary triple that
+    # the current vocabulary no longer has (written with a read-write handle: imhgraph reads read-only).
+    writer = ox.Store(str(store_dir))
+    stale = ox.Quad(ox.NamedNode(IMH + "OldClass"), ox.NamedNode(TYPE), ox.NamedNode("http://www.w3.org/2002/07/owl#Class"))
+    writer.add(stale)
+    writer.add(ox.Quad(stale.subject, stale.predicate, stale.object, disk.VOCAB_GRAPH))
+    hash_quad = next(writer.quads_for_pattern(disk.META_GRAPH, disk._VOCAB_HASH, None, disk.META_GRAPH))
+    writer.remove(hash_quad)
+    writer.add(ox.Quad(disk.META_GRAPH, disk._VOCAB_HASH, ox.Literal("old"), disk.META_GRAPH))
+    writer.flush()
+    del writer
 
     refreshed = disk.disk_backend(store_dir)
     assert not refreshed.ask(f"ASK {{ <{IMH}OldClass> ?p ?o }}")
@@ -241,9 +244,10 @@ def test_store_with_another_vocabulary_is_refreshed_and_keeps_the_data(tmp_path:
 
 def test_half_loaded_and_foreign_stores_are_refused(tmp_path: Path, run: Callable[..., object]) -> None:
     store_dir = tmp_path / "store"
-    backend = disk.disk_backend(store_dir, [FIXTURE])
-    disk._write_marker(backend.store, "loading")
-    backend.close()
+    disk.disk_backend(store_dir, [FIXTURE]).close()
+    writer = ox.Store(str(store_dir))  # as an older imhgraph, which loaded in place, left it
+    disk._write_marker(writer, "loading")
+    del writer
     with pytest.raises(StoreError, match="half-loaded"):
         disk.disk_backend(store_dir)
 

@@ -465,3 +465,185 @@ def test_reloading_a_store_on_a_full_disk_keeps_the_old_store(tmp_path: Path) ->
     before = json.loads((tmp_path / "before.json").read_text(encoding="utf-8"))
     after = json.loads((tmp_path / "after.json").read_text(encoding="utf-8"))
     assert after["counts"] == before["counts"]
+
+
+# -- 6. loading and querying one store at once -----------------------------------------------------
+
+def _programs_in(stdout: str) -> int:
+    return json.loads(stdout)["counts"]["programs"]
+
+
+def _generated(tmp_path: Path, programs: int, seed: int) -> Path:
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / f"generated-{programs}-{seed}.ttl"
+    subprocess.run([sys.executable, str(root / "bench" / "generate.py"), "--programs", str(programs),
+                    "--seed", str(seed), "--output", str(out)], check=True, timeout=120)
+    return out
+
+
+def _load_lock_held(store: Path) -> bool:
+    """Whether some process holds the load lock of *store* (the file beside it)."""
+    import fcntl
+
+    lock = store.parent / f".{store.name}.lock"
+    if not lock.exists():
+        return False
+    with open(lock, "rb") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+def _start(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([*_imhgraph(), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_until(condition, process: subprocess.Popen[str], seconds: float = 120) -> None:  # noqa: ANN001
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def _finish(process: subprocess.Popen[str], seconds: float = 240) -> tuple[int, str, str]:
+    try:
+        out, err = process.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail(f"{process.args} hung")
+    return process.returncode, out, err
+
+
+def test_readers_of_a_store_being_loaded_for_the_first_time_wait_for_it(tmp_path: Path) -> None:
+    """A first load (no previous state): readers started while it runs wait for it (a note on
+    stderr) and answer from the loaded data — never "was interrupted", never hang."""
+    data = _generated(tmp_path, 300, 1)
+    store = tmp_path / "store"
+    writer = _start("--store", str(store), "--data", str(data), "stats", "--format", "json")
+    _wait_until(lambda: _load_lock_held(store), writer)
+    readers = [_start("--timeout", "200", "--store", str(store), "stats", "--format", "json") for _ in range(3)]
+    code, out, err = _finish(writer)
+    assert code == 0, err
+    assert _programs_in(out) == 300
+    for reader in readers:
+        code, out, err = _finish(reader)
+        assert code == 0, err
+        assert _programs_in(out) == 300  # the loaded data, never the bundled data nor half of it
+        assert "interrupted" not in err and "Traceback" not in err and "locked" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".store.lock", data.name, "store"]
+
+
+def test_readers_during_a_reload_read_the_old_or_the_new_state(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    first, second = _generated(tmp_path, 120, 1), _generated(tmp_path, 300, 2)
+    assert run_cli("--store", str(store), "--data", str(first), "stats").returncode == 0
+    writer = _start("--store", str(store), "--data", str(second), "stats", "--format", "json")
+    _wait_until(lambda: _load_lock_held(store), writer)
+    readers = [_start("--store", str(store), "stats", "--format", "json") for _ in range(3)]
+    code, out, err = _finish(writer)
+    assert code == 0, err
+    for reader in readers:
+        code, out, err = _finish(reader)
+        assert code == 0, err
+        assert _programs_in(out) in (120, 300)  # the last complete state, whichever it was
+        assert "interrupted" not in err and "Traceback" not in err
+    after = run_cli("--store", str(store), "stats", "--format", "json")
+    assert _programs_in(after.stdout) == 300
+    # Nothing left beside the store: the previous content is removed once nobody reads it.
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [".store.lock"]
+
+
+def run_cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*_imhgraph(), *args], capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def test_a_reader_waits_at_most_the_timeout_for_a_load_then_says_so(run, tmp_path: Path) -> None:
+    import fcntl
+    import time
+
+    store = tmp_path / "store"
+    lock = tmp_path / ".store.lock"
+    with open(lock, "wb") as handle:  # a load is running (this test holds its lock)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        started = time.monotonic()
+        result = run("--timeout", "1", "--store", str(store), "stats")
+        waited = time.monotonic() - started
+    assert result.exit_code == 2
+    assert "note: " in result.stderr and "is being loaded by another process; waiting for it (at most 1 s)" in result.stderr
+    assert "is being loaded by another process, which did not finish within 1 s" in result.stderr
+    assert "--timeout" in result.stderr and "interrupted" not in result.stderr
+    assert waited < 60  # bounded (generously: the machine may be busy), not a hang
+    assert not store.exists()  # the reader built nothing of its own
+
+
+def test_a_complete_store_is_read_at_once_while_a_load_runs(run, tmp_path: Path) -> None:
+    import fcntl
+
+    store = tmp_path / "store"
+    assert run("--store", str(store), "stats").exit_code == 0
+    before = run("--store", str(store), "stats", "--format", "json").stdout
+    with open(tmp_path / ".store.lock", "wb") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        result = run("--timeout", "1", "--store", str(store), "stats", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == before and result.stderr == ""
+
+
+def test_a_reload_keeps_the_previous_content_for_its_readers(tmp_path: Path) -> None:
+    """A process still reading the previous content keeps reading it after the swap; the load
+    removes that folder only once it is no longer read (or leaves it for the next load)."""
+    from imhgraph.disk import disk_backend
+
+    store = tmp_path / "store"
+    other = Path(__file__).resolve().parent / "fixtures" / "other" / "valid.ttl"
+    reader = disk_backend(store)  # the bundled data
+    count = reader.triple_count()
+    done = run_cli("--timeout", "1", "--store", str(store), "--data", str(other), "stats", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert "still being read" in done.stderr and "the next load of" in done.stderr
+    assert reader.triple_count() == count  # the old state, whole
+    reader.close()
+    again = run_cli("--store", str(store), "--data", str(other), "stats")
+    assert again.returncode == 0 and again.stderr == ""
+    assert not [p for p in tmp_path.iterdir() if ".old-" in p.name or ".loading-" in p.name]
+
+
+# -- 13. the store's own graphs are not the data --------------------------------------------------
+
+@pytest.mark.parametrize(
+    "graph",
+    [
+        "https://w3id.org/imhgraph/graph/meta",
+        "https://w3id.org/imhgraph/graph/vocabulary",
+        "https://w3id.org/imhgraph/store#exact",
+    ],
+)
+def test_store_marker_graph_is_not_readable_with_from(run, tmp_path: Path, graph: str) -> None:
+    """A user query sees the data only: FROM <graph> reads the data as if it were absent,
+    FROM NAMED and GRAPH see no graph at all (on --store and in memory)."""
+    store = tmp_path / "store"
+    data = tmp_path / "exact.ttl"
+    data.write_text('<https://w3id.org/imhgraph/program/p> <https://w3id.org/imhgraph/ontology#minTrainingHours> '
+                    '"020"^^<http://www.w3.org/2001/XMLSchema#integer> .\n', encoding="utf-8")  # an exact record
+    named = "FILTER(!isBlank(?s) && !isBlank(?o))"  # blank nodes are named anew by each query
+    plain = f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o {named} }}"
+    texts = {
+        "from": f"SELECT ?s ?p ?o FROM <{graph}> WHERE {{ ?s ?p ?o {named} }}",
+        "named": f"SELECT ?s ?p ?o FROM NAMED <{graph}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        "graph": f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+    }
+    for way in (["--store", str(store), "--data", str(data)], ["--store", str(store)], ["--data", str(data)]):
+        answers = {}
+        for name, text in {"plain": plain, **texts}.items():
+            query = tmp_path / f"{name}.rq"
+            query.write_text(text + "\n", encoding="utf-8")
+            result = run(*way, "query", str(query), "--format", "csv")
+            assert result.exit_code in (0, 1), result.stderr
+            answers[name] = result.stdout
+        assert answers["from"] == answers["plain"] and "minTrainingHours" in answers["plain"]
+        assert answers["named"].strip() == answers["graph"].strip() == "s,p,o"  # no row

@@ -40,5 +40,5 @@ class BackendSpec:
         if self.store is not None:
             from .disk import disk_backend
 
-            return disk_backend(self.store, data=list(self.data) or None)
+            return disk_backend(self.store, data=list(self.data) or None, timeout=self.timeout)
         return memory_backend(list(self.data) or None)

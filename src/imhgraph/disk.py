@@ -16,21 +16,27 @@ Layout inside the store (queries use the DEFAULT graph only, exactly as in memor
 
 The named graphs are hidden from every query this backend runs (``named_graphs=[]``), from
 :meth:`graph` and from :meth:`triple_count`, so nothing of them leaks into answers or exports.
-A store built with another vocabulary is refreshed on open; one that cannot be refreshed
-(locked by another process, or left half-loaded) is refused with a :class:`StoreError`.
+A store built with another vocabulary is refreshed on open. Every change (a load, the first
+fill, a refresh) is built in a folder beside the store and swapped in when complete, one
+process at a time; readers open the store read-only and read its last complete state, or,
+when there is none yet, wait for the load (at most ``--timeout``). A store that a server holds
+open for writing is read but not replaced; one left half-loaded by an older imhgraph (which
+loaded in place) is refused with a :class:`StoreError`.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib.term import Node
 
 from . import __version__, resources
 from .errors import StoreError
@@ -54,23 +60,54 @@ _RELOAD_HINT = "Reload it: `imhgraph --store {path} --data FILES …` (or withou
 
 
 class DiskBackend(OxigraphBackend):
-    """An on-disk Oxigraph store; only its default graph is visible."""
+    """An on-disk Oxigraph store, opened read-only; only its default graph is visible.
 
-    def _run(self, query: str, bindings: Mapping[str, Node] | None) -> Any:
-        from .sparql.binding import with_values
+    While it is open it holds a shared lock on the store folder's readers lock file, so that a
+    load that swaps in new content removes the previous folder only once nobody reads it."""
 
-        # named_graphs=[]: GRAPH clauses see nothing, so the marker never reaches a result.
-        return self.store.query(with_values(query, bindings), named_graphs=[])
+    def __init__(self, opened: _Opened, *, origin: Sequence[str] = ()) -> None:
+        super().__init__(opened.store, kind="store", origin=origin)
+        self._opened: _Opened | None = opened
 
     def close(self) -> None:
-        store = getattr(self, "store", None)
-        if store is not None:
+        # Read-only: nothing to flush. The store is dropped, then the readers lock, so that a
+        # load that swapped in new content may remove the folder this one read.
+        self.store = None  # type: ignore[assignment]
+        self.memo.clear()
+        opened, self._opened = self._opened, None
+        if opened is not None:
+            opened.close()
+
+
+class _Opened:
+    """A store opened read-only through a descriptor of its folder, with the readers lock."""
+
+    def __init__(self, store: ox.Store, folder: int, readers: int | None) -> None:
+        self.store: ox.Store | None = store
+        self.folder: int | None = folder
+        self.readers = readers
+
+    def close(self) -> None:
+        store, self.store = self.store, None
+        # Oxigraph reads the files through /proc/self/fd/N: the folder's descriptor may only be
+        # closed once the store is gone (N could otherwise name another file). When someone
+        # else still holds the store, the descriptor stays open for it.
+        if store is not None and sys.getrefcount(store) > 2:
+            self.folder = None
+        del store
+        for name in ("folder", "readers"):
+            handle = getattr(self, name)
+            setattr(self, name, None)
+            if handle is not None:
+                os.close(handle)
+
+    def __del__(self) -> None:
+        # Not closed: keep the folder's descriptor (the store may still be alive), free the lock.
+        if getattr(self, "readers", None) is not None:
             try:
-                store.flush()
-            except (OSError, RuntimeError):  # a read-only store cannot flush; nothing to write anyway
+                os.close(self.readers)  # type: ignore[arg-type]
+            except OSError:
                 pass
-            # Dropping the last reference releases the lock file for the next process.
-            self.store = None  # type: ignore[assignment]
 
 
 def vocabulary_hash(files: Sequence[Path] | None = None) -> str:
@@ -81,7 +118,9 @@ def vocabulary_hash(files: Sequence[Path] | None = None) -> str:
     return digest.hexdigest()
 
 
-def disk_backend(path: str | os.PathLike[str], data: Sequence[str | os.PathLike[str]] | None = None) -> DiskBackend:
+def disk_backend(
+    path: str | os.PathLike[str], data: Sequence[str | os.PathLike[str]] | None = None, *, timeout: float = 30.0
+) -> DiskBackend:
     """Open (and with *data*, fill) the on-disk store at *path*.
 
     * *data* given: parse the files (and the vocabulary) and replace the store's content;
@@ -89,7 +128,13 @@ def disk_backend(path: str | os.PathLike[str], data: Sequence[str | os.PathLike[
     * no *data*, new or empty store: load the vocabulary and the bundled data.
     * no *data*, existing store: read it back; refresh the vocabulary if it changed.
 
-    :raises StoreError: not a store, locked by another process, another layout, half-loaded.
+    Every change is built in a folder beside the store and swapped in once complete, by one
+    process at a time (a lock file beside the store): readers meanwhile read the last complete
+    state, and a reader that finds no complete state (the first load is running) waits for
+    it, at most *timeout* seconds, saying so on stderr.
+
+    :raises StoreError: not a store, in use by a server, another layout, half-loaded, still
+        being loaded by another process after *timeout* seconds.
     :raises InputFileError, RdfSyntaxError, UnsafeInputError: bad *data* files.
     """
     folder = Path(path)
@@ -97,40 +142,32 @@ def disk_backend(path: str | os.PathLike[str], data: Sequence[str | os.PathLike[
     if data:
         from .load import vocabulary_and
 
-        # Parse first, so that a syntax error leaves the store as it was.
         vocabulary, files = vocabulary_and(data)
-        staged = _parse(files)
-        _load_beside(folder, staged, vocabulary, files)
-        store, _ = _open(folder, writable=True)
-        return DiskBackend(store, kind="store", origin=[str(folder)])
+        # The lock first (readers of a new store wait for this data, not the bundled data),
+        # then parse everything, so that a syntax error leaves the store as it was.
+        with _load_lock(folder, timeout, waiting="this load waits for it to finish"):
+            staged = _parse(files)
+            _load_beside(folder, lambda store: _replace(store, staged, vocabulary, files), timeout)
+        return _ready(folder)
 
-    store, read_only = _open(folder, writable=False)
-    marker = _marker(store)
-    if not marker:
-        if _has_default_triples(store):
-            raise StoreError(
-                f"{folder} holds RDF that imhgraph did not load (no imhgraph marker)",
-                hint="Load it through imhgraph: `imhgraph --store DIR --data FILES …`, "
-                "or serve it with `oxigraph serve --location DIR` and use --endpoint.",
-            )
-        if read_only:
-            raise StoreError(f"{folder} is empty and locked by another process; cannot fill it")
-        from .load import vocabulary_and
+    found = _read(folder)
+    if isinstance(found, DiskBackend):
+        return found
+    # No complete state yet (a new folder, or the first load is running), or an old vocabulary:
+    # one process builds it, the others wait for that one.
+    with _load_lock(folder, timeout, waiting="waiting for it"):
+        found = _read(folder)  # done by another process while this one waited?
+        if isinstance(found, DiskBackend):
+            return found
+        if found == "stale":
+            _load_beside(folder, _refresher(folder), timeout)
+        else:
+            from .load import vocabulary_and
 
-        vocabulary, files = vocabulary_and(None)
-        _replace(store, _parse(files), vocabulary, files)
-        return DiskBackend(store, kind="store", origin=[str(folder)])
-
-    _check_marker(folder, marker)
-    if marker.get("vocabularyHash") != vocabulary_hash():
-        if read_only:
-            raise StoreError(
-                f"{folder} was built with another version of the vocabulary and is locked by "
-                "another process, so it cannot be refreshed",
-                hint="Stop the other process (imhgraph, `oxigraph serve`) and run again.",
-            )
-        _refresh_vocabulary(store)
-    return DiskBackend(store, kind="store", origin=[str(folder)])
+            vocabulary, files = vocabulary_and(None)
+            staged = _parse(files)
+            _load_beside(folder, lambda store: _replace(store, staged, vocabulary, files), timeout)
+    return _ready(folder)
 
 
 def store_info(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -138,17 +175,25 @@ def store_info(path: str | os.PathLike[str]) -> dict[str, Any]:
     status, data triples), read without changing anything."""
     folder = Path(path)
     _check_folder(folder)
-    store, _ = _open(folder, writable=False)
-    return _marker(store)
+    if not (folder / "CURRENT").is_file():
+        return {}
+    opened = _open_reading(folder)
+    try:
+        return _marker(opened.store)  # type: ignore[arg-type]
+    finally:
+        opened.close()
 
 
 # --- opening ---------------------------------------------------------------------------
+
+#: the file inside a store folder that every process reading it holds a shared lock on.
+READERS_LOCK = "imhgraph-readers.lock"
 
 
 def _check_folder(folder: Path) -> None:
     if folder.exists() and not folder.is_dir():
         raise StoreError(f"{folder} is a file, not a store folder", hint="Give --store a folder (new or existing).")
-    if folder.is_dir() and any(folder.iterdir()) and not (folder / "CURRENT").is_file():
+    if folder.is_dir() and not (folder / "CURRENT").is_file() and any(folder.iterdir()):
         # Never scribble a database into a folder of someone's files.
         raise StoreError(
             f"{folder} is not empty and is not an Oxigraph store",
@@ -156,32 +201,230 @@ def _check_folder(folder: Path) -> None:
         )
 
 
-def _open(folder: Path, *, writable: bool) -> tuple[ox.Store, bool]:
-    """The store and whether it is read-only: opened read-write, or, when another process
-    holds the lock and only reading is needed, read-only (Oxigraph allows concurrent readers)."""
+def _read(folder: Path) -> DiskBackend | str:
+    """The store at *folder*, opened for reading when it is complete and current; else why
+    not: ``"missing"`` (no store yet, or being swapped in) or ``"stale"`` (another vocabulary).
+
+    :raises StoreError: foreign RDF, another layout, left half-loaded."""
+    if not (folder / "CURRENT").is_file():
+        return "missing"
+    opened = _open_reading(folder)
     try:
-        return ox.Store(str(folder)), False
-    except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
-        locked = "lock" in str(exc).lower()
-        if locked and not writable and (folder / "CURRENT").is_file():
-            # The writer may be compacting (files listed in the manifest vanish for a moment):
-            # retry briefly before giving up.
-            for attempt in range(8):
-                try:
-                    return ox.Store.read_only(str(folder)), True
-                except (OSError, RuntimeError):
-                    time.sleep(0.05 * (attempt + 1))
-        if locked:
-            raise StoreError(
-                f"{folder} is in use by another process (the store is locked)",
-                hint="Close the other imhgraph or `oxigraph serve` using it, or query that server "
-                "with --endpoint instead.",
-            ) from None
-        raise StoreError(f"{folder}: cannot open the store ({_first_line(exc)})") from None
+        store = opened.store
+        assert store is not None
+        marker = _marker(store)
+        if not marker:
+            if _has_default_triples(store):
+                raise StoreError(
+                    f"{folder} holds RDF that imhgraph did not load (no imhgraph marker)",
+                    hint="Load it through imhgraph: `imhgraph --store DIR --data FILES …`, "
+                    "or serve it with `oxigraph serve --location DIR` and use --endpoint.",
+                )
+            reason = "missing"
+        else:
+            _check_marker(folder, marker)
+            if marker.get("vocabularyHash") == vocabulary_hash():
+                del store
+                return DiskBackend(opened, origin=[str(folder)])
+            reason = "stale"
+    except BaseException:
+        store = None
+        opened.close()
+        raise
+    del store
+    opened.close()
+    return reason
+
+
+def _ready(folder: Path) -> DiskBackend:
+    """The store at *folder*, which this process has just built."""
+    found = _read(folder)
+    if not isinstance(found, DiskBackend):  # pragma: no cover — only if another process broke it
+        raise StoreError(f"{folder}: the store just loaded cannot be read back ({found})")
+    return found
+
+
+def _open_reading(folder: Path) -> _Opened:
+    """The store at *folder* opened read-only, holding a shared lock on its readers lock file
+    (none where the folder has none and this user cannot add it) until closed.
+
+    The folder is opened once and the store read through that descriptor, so a load that
+    swaps another folder in meanwhile cannot mix two states. Read-only opens never take
+    Oxigraph's own lock: any number of readers, beside one writer (a server) at most."""
+    for _ in range(20):
+        opened = _try_open_reading(folder)
+        if opened is not None:
+            return opened
+    raise StoreError(f"{folder}: cannot open the store (it was replaced again and again while opening)")
+
+
+def _try_open_reading(folder: Path) -> _Opened | None:
+    """:func:`_open_reading`, or None when a load swapped the folder away meanwhile."""
+    try:
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except FileNotFoundError:
+        time.sleep(0.05)  # where folders cannot be exchanged atomically, a load renames it for a moment
+        return None
+    except OSError as exc:
+        raise StoreError(f"{folder}: cannot open the store ({exc.strerror or exc})") from None
+    readers = None
+    try:
+        try:
+            readers = os.open(READERS_LOCK, os.O_RDONLY, dir_fd=handle)
+        except FileNotFoundError:
+            try:
+                readers = os.open(READERS_LOCK, os.O_RDONLY | os.O_CREAT, 0o644, dir_fd=handle)
+            except OSError:
+                readers = None  # an older store in a folder this user cannot write: no lock
+        except OSError:
+            readers = None
+        if readers is not None:
+            fcntl.flock(readers, fcntl.LOCK_SH)  # only a load removing this folder holds it exclusively, briefly
+        try:
+            current = os.stat(folder).st_ino == os.fstat(handle).st_ino
+        except FileNotFoundError:
+            current = False
+        if not current:  # swapped out (and perhaps removed) since it was opened: open again
+            if readers is not None:
+                os.close(readers)
+            os.close(handle)
+            return None
+        through = f"/proc/self/fd/{handle}"
+        location = through if os.path.isdir(through) else str(folder)
+        for attempt in range(8):
+            try:
+                return _Opened(ox.Store.read_only(location), handle, readers)
+            except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
+                # A server writing to it may be compacting (files listed in the manifest
+                # vanish for a moment): retry briefly before giving up.
+                if attempt == 7:
+                    raise StoreError(f"{folder}: cannot open the store ({_first_line(exc)})") from None
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+    except BaseException:
+        if readers is not None:
+            os.close(readers)
+        os.close(handle)
+        raise
 
 
 def _has_default_triples(store: ox.Store) -> bool:
     return any(True for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
+def _check_not_served(folder: Path) -> None:
+    """Refuse to replace a store that a process has open for writing (`oxigraph serve`, a
+    library user): it would go on writing to the folder swapped out. Oxigraph's writer holds a
+    POSIX lock on the folder's LOCK file; probing that lock changes nothing in the store.
+
+    :raises StoreError: the store is locked."""
+    try:
+        handle = os.open(folder / "LOCK", os.O_RDWR)
+    except OSError:
+        return  # no LOCK file (nobody ever wrote it) or not ours to probe
+    try:
+        fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise StoreError(
+            f"{folder} is in use by another process (the store is locked)",
+            hint="Close the other imhgraph or `oxigraph serve` using it, or query that server "
+            "with --endpoint instead.",
+        ) from None
+    finally:
+        os.close(handle)  # closing releases the probe's lock
+
+
+# --- one writer at a time --------------------------------------------------------------
+
+
+def _say(message: str) -> None:
+    """A note for the person waiting, on stderr (answers go to stdout)."""
+    sys.stderr.write(f"note: {message}\n")
+    sys.stderr.flush()
+
+
+def _wait_for_flock(handle: int, mode: int, timeout: float) -> bool:
+    """Take the flock *mode* on *handle*, waiting at most *timeout* seconds (sleeping between
+    tries: no spinning, and Ctrl-C is seen at once); whether it was taken."""
+    deadline = time.monotonic() + timeout
+    delay = 0.02
+    while True:
+        try:
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            pass
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        time.sleep(min(delay, remaining))
+        delay = min(delay * 2, 0.25)
+
+
+@contextmanager
+def _load_lock(folder: Path, timeout: float, *, waiting: str) -> Iterator[None]:
+    """Hold the load lock of *folder* (the file ``.NAME.lock`` beside it): one process loads
+    a store at a time. Another process's load is waited for, at most *timeout* seconds, with
+    a note on stderr.
+
+    :raises StoreError: still being loaded after *timeout* seconds; the folder beside the
+        store cannot be written."""
+    real = folder.resolve()
+    lock_path = real.parent / f".{real.name}.lock"
+    try:
+        handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(
+            f"{folder}: cannot write beside the store ({lock_path}: {exc.strerror or exc}); "
+            "imhgraph builds a store's content in a folder beside it"
+        ) from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            _say(f"{folder} is being loaded by another process; {waiting} (at most {timeout:g} s)")
+            if not _wait_for_flock(handle, fcntl.LOCK_EX, timeout):
+                raise StoreError(
+                    f"{folder} is being loaded by another process, which did not finish within {timeout:g} s",
+                    hint="Run the command again once the load has finished, or allow more time "
+                    "with --timeout SECONDS.",
+                ) from None
+        _sweep(real)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+def _sweep(folder: Path) -> None:
+    """Remove what earlier loads left beside *folder* (the load lock is held): unfinished
+    builds, and previous contents that nobody reads any more."""
+    import shutil
+
+    for left in folder.parent.glob(f".{folder.name}.loading-*"):
+        shutil.rmtree(left, ignore_errors=True)
+    for left in folder.parent.glob(f".{folder.name}.old-*"):
+        _remove_unread(left, 0)
+
+
+def _remove_unread(folder: Path, timeout: float) -> bool:
+    """Remove the store folder *folder* once no process reads it (waiting at most *timeout*
+    seconds for those that do); whether it was removed. The readers lock is held while the
+    folder is removed, and a reader that gets it afterwards sees its folder gone and opens
+    the store again."""
+    import shutil
+
+    try:
+        handle = os.open(folder / READERS_LOCK, os.O_RDONLY)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return True
+    try:
+        if not _wait_for_flock(handle, fcntl.LOCK_EX, timeout):
+            return False
+        shutil.rmtree(folder, ignore_errors=True)
+        return True
+    finally:
+        os.close(handle)
 
 
 # --- the marker --------------------------------------------------------------------------
@@ -234,10 +477,13 @@ def _write_marker(store: ox.Store, status: str, files: Sequence[Path] = (), trip
 # --- loading -----------------------------------------------------------------------------
 
 
-def _load_beside(folder: Path, staged: ox.Store, vocabulary: Sequence[Path], files: Sequence[Path]) -> None:
-    """Fill a new store in a folder beside *folder*, then swap it in: until the new store is
-    complete the old one stays as it was — readers keep reading its last complete state, and
-    a load that fails (a full disk, Ctrl-C) loses nothing.
+def _load_beside(folder: Path, fill: Callable[[ox.Store], None], timeout: float) -> None:
+    """Fill a new store in a folder beside *folder* with *fill*, then swap it in: until the
+    new store is complete the old one stays as it was — readers keep reading its last
+    complete state, and a load that fails (a full disk, Ctrl-C) loses nothing. The swap is
+    one atomic exchange of the two folders where the system has it (Linux); the old folder is
+    removed once the commands still reading it have finished (waiting at most *timeout*).
+    The caller holds the load lock.
 
     :raises StoreError: the old store is in use by a writer, or the new one could not be written.
     """
@@ -245,39 +491,63 @@ def _load_beside(folder: Path, staged: ox.Store, vocabulary: Sequence[Path], fil
     import gc
     import shutil
 
-    if folder.exists() and (folder / "CURRENT").is_file():
-        try:
-            old, _ = _open(folder, writable=True)  # refuse now if another process writes to it
-        except StoreError as exc:
-            if "no space" in exc.message.lower():
-                raise StoreError(f"{folder}: the disk is full; nothing was loaded and the store is unchanged",
-                                 hint="Free some disk space and load again.") from None
-            raise
-        del old
-        gc.collect()  # Oxigraph releases the lock when the store object is dropped
+    shown, folder = folder, folder.resolve()  # a link to the store: the folder it leads to is replaced
+    if (folder / "CURRENT").is_file():
+        _check_not_served(shown)
     fresh = folder.parent / f".{folder.name}.loading-{os.getpid()}"
     shutil.rmtree(fresh, ignore_errors=True)
     try:
         store = ox.Store(str(fresh))
-        _replace(store, staged, vocabulary, files)
+        fill(store)
         store.flush()
         del store
-        gc.collect()
+        gc.collect()  # Oxigraph releases the folder when the store object is dropped
+        (fresh / READERS_LOCK).touch()
     except BaseException as exc:
         shutil.rmtree(fresh, ignore_errors=True)
         if isinstance(exc, (OSError, RuntimeError)):
             full = getattr(exc, "errno", None) == errno.ENOSPC or "no space" in str(exc).lower()
             raise StoreError(
-                f"{folder}: the new content could not be written ({'the disk is full' if full else _first_line(exc)}); "
+                f"{shown}: the new content could not be written ({'the disk is full' if full else _first_line(exc)}); "
                 "the store is unchanged",
                 hint="Free some disk space and load again." if full else None,
             ) from None
         raise
-    old_name = folder.parent / f".{folder.name}.old-{os.getpid()}"
-    if folder.exists():
-        os.rename(folder, old_name)
-    os.rename(fresh, folder)
-    shutil.rmtree(old_name, ignore_errors=True)
+    old = folder.parent / f".{folder.name}.old-{os.getpid()}"
+    if not (folder / "CURRENT").is_file():
+        os.rename(fresh, folder)  # no store yet (a missing or empty folder is replaced)
+        return
+    if _exchange(fresh, folder):
+        os.rename(fresh, old)
+    else:  # no atomic exchange here: a moment without the folder, which readers wait out
+        os.rename(folder, old)
+        os.rename(fresh, folder)
+    if not _remove_unread(old, 0):
+        _say(f"the previous content of {shown} is still being read; removing it once that is done "
+             f"(at most {timeout:g} s)")
+        if not _remove_unread(old, timeout):
+            _say(f"left the previous content in {old}; the next load of {shown} removes it")
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the folders *a* and *b* in one step (Linux ``renameat2(RENAME_EXCHANGE)``);
+    False where the system or the file system cannot."""
+    import ctypes
+    import errno
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
 
 
 def _parse(files: Sequence[Path]) -> ox.Store:
@@ -313,18 +583,33 @@ def _add_vocabulary(store: ox.Store, vocabulary: Sequence[Path]) -> None:
     store.extend(ox.Quad(q.subject, q.predicate, q.object, VOCAB_GRAPH) for q in only_vocab)
 
 
-def _refresh_vocabulary(store: ox.Store) -> None:
-    """Swap the old vocabulary for the current one, keeping the data."""
-    marker = _marker(store)
-    files = [Path(f) for f in marker.get("files", [])]
-    triples = int(marker.get("dataTriples", "0") or 0)
-    _write_marker(store, "loading", files, triples)
-    old = list(store.quads_for_pattern(None, None, None, VOCAB_GRAPH))
-    for quad in old:
-        store.remove(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()))
-    store.clear_graph(VOCAB_GRAPH)
-    _add_vocabulary(store, resources.vocabulary_files())
-    _write_marker(store, "ready", files, triples)
+def _refresher(folder: Path) -> Callable[[ox.Store], None]:
+    """What fills a new store with the data of the store at *folder* and the current
+    vocabulary in place of the one it was built with."""
+
+    def fill(store: ox.Store) -> None:
+        opened = _open_reading(folder)
+        try:
+            old = opened.store
+            assert old is not None
+            marker = _marker(old)
+            files = [Path(f) for f in marker.get("files", [])]
+            triples = int(marker.get("dataTriples", "0") or 0)
+            _write_marker(store, "loading", files, triples)
+            vocabulary_only = {
+                ox.Triple(q.subject, q.predicate, q.object) for q in old.quads_for_pattern(None, None, None, VOCAB_GRAPH)
+            }
+            store.bulk_extend(
+                q for q in old.quads_for_pattern(None, None, None, ox.DefaultGraph()) if q.triple not in vocabulary_only
+            )
+            store.bulk_extend(old.quads_for_pattern(None, None, None, EXACT_GRAPH))
+            _add_vocabulary(store, resources.vocabulary_files())
+            _write_marker(store, "ready", files, triples)
+        finally:
+            old = None
+            opened.close()
+
+    return fill
 
 
 def _first_line(exc: BaseException) -> str:

@@ -100,11 +100,10 @@ class OxigraphBackend(Backend):
 
         # A VALUES block, as on every backend: Oxigraph's own substitutions refuse
         # variables the query does not project, and the same text means the same everywhere.
-        # The records of imhgraph.exact are no graph of the data: GRAPH clauses never see them.
-        from .exact import EXACT_GRAPH
-
-        named = [g for g in self.store.named_graphs() if g != EXACT_GRAPH]
-        return self.store.query(with_values(query, bindings), named_graphs=named)
+        # The dataset is the default graph, whatever a query's FROM / FROM NAMED say, and GRAPH
+        # clauses see nothing: the records of imhgraph.exact (and a store's marker) are no
+        # graph of the data (every named graph of an input file is read into the default graph).
+        return self.store.query(with_values(query, bindings), default_graph=ox.DefaultGraph(), named_graphs=[])
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
         solutions = self._run(query, bindings)
