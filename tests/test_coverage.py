@@ -29,7 +29,7 @@ from imhgraph.coverage import (
     rank_programs,
     select_topics,
 )
-from imhgraph.render import render
+from imhgraph.render import render, render_text_of
 from imhgraph.stores import backend_from_graph
 
 from .conftest import FIXTURES, ROOT
@@ -232,7 +232,7 @@ def test_compare_beta_gamma(data: CoverageData) -> None:
 
 
 def test_compare_text(data: CoverageData) -> None:
-    text = compare(data, P + "beta-fellowship", P + "gamma-course").text()
+    text = render_text_of(compare(data, P + "beta-fellowship", P + "gamma-course"), "table")
     assert "Shared (both cover directly): 1\n  http://example.org/topic/intervention  A ● direct    B ● direct    Intervention\n" in text
     assert "  http://example.org/topic/attachment        A ◐ narrower  B ? unknown   Attachment\n" in text
     assert "Unknown (neither is known to cover it): 7\n" in text

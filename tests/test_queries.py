@@ -11,6 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from imhgraph import sparql as q
+from tools import readme as readme_tool
 from tools.readme import section
 from imhgraph.errors import QueryError, UnknownIdError, UnknownQueryError
 from imhgraph.resources import queries_dir
@@ -722,7 +723,7 @@ def test_query_output_file(run, tmp_path):
 
 def test_readme_catalogue_is_generated_from_the_headers():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert section(readme, q.README_SECTION) == q.catalogue_markdown(), (
+    assert section(readme, q.README_SECTION) == readme_tool.queries_catalogue_markdown(), (
         "README query catalogue is stale: run `python tools/readme.py README.md`"
     )
 

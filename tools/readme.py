@@ -50,10 +50,20 @@ def _kind(cls: type[ImhgraphError]) -> str:
 
 
 def queries_catalogue_markdown() -> str:
-    """The catalogue of named queries, from their headers."""
-    from imhgraph.sparql import catalogue_markdown
+    """The README's catalogue table of named queries, generated from their headers (a test
+    keeps it in sync)."""
+    from imhgraph.render import markdown_escape
+    from imhgraph.sparql import catalogue
 
-    return catalogue_markdown()
+    lines = ["| query | answers | parameters | columns |", "|---|---|---|---|"]
+    for q in catalogue().values():
+        params = "<br>".join(
+            f"`{p.name}` ({p.kind_text})" + (f", e.g. `{p.example}`" if p.example else "") for p in q.params
+        )
+        answers = markdown_escape(f"**{q.title}.** {q.description}")
+        columns = ", ".join(f"`{c}`" for c in q.columns)
+        lines.append(f"| `{q.name}` | {answers} | {params or '—'} | {columns} |")
+    return "\n".join(lines) + "\n"
 
 
 #: What imhgraph promises about bad input, and the tests (``file::name``) that prove each promise;

@@ -70,6 +70,57 @@ def fixed_cases() -> list[tuple[str, list[str]]]:
     for name in ("long-good", "wide-good", "long-bad", "missing-column"):
         out.append((f"import-{name}", ["import-csv", str(fx / "import" / f"{name}.csv")]))
     out.append(("help", ["--help"]))
+    out.append(("diff-equal", ["diff", str(fx / "diff" / "old"), str(fx / "diff" / "old")]))
+    for name in ("CourseShape", "CredentialShape", "CoverageEvidenceShape"):
+        invalid = str(fx / "shapes" / "invalid" / f"{name}.ttl")
+        for fmt in ("text", "table", "turtle", "json"):
+            out.append((f"validate-{name}-{fmt}", ["--data", invalid, "validate", "--format", fmt]))
+    for name in ("formula-violations", "formula-labels", "html-in"):
+        out.append((f"validate-{name}", ["--data", str(fx / "bad" / f"{name}.ttl"), "validate"]))
+    small = str(fx / "ctdl" / "small.ttl")
+    out.append(("export-ctdl-check-small", ["--data", small, "export", "--format", "ctdl", "--check"]))
+    return out
+
+
+def people_cases() -> list[tuple[str, list[str], dict[str, str]]]:
+    """The outputs for people on the bundled data at several terminal widths (``COLUMNS``),
+    and with ``--wide``: every layout that fits text to a width."""
+    fx = ROOT / "tests" / "fixtures"
+    runs = [
+        ("validate-bad", ["--data", str(fx / "shapes" / "invalid" / "CourseShape.ttl"), "validate"]),
+        ("eligible", ["eligible", "--education", "master", "--years", "2", "--training-hours", "30",
+                      "--profession", "social-worker"]),
+        ("eligible-none", ["eligible", "--education", "none"]),
+        ("compare", ["compare", "erikson-imh-certificate", "cu-harris-community-fellowship"]),
+        ("compare-unrecorded", ["compare", "okstate-imh-certificate", "mills-ma-imh"]),
+        ("show-program", ["show", "erikson-imh-certificate"]),
+        ("show-org", ["show", "alliance-aimh"]),
+        ("show-course", ["show", "uncc-ecmh-certificate-chfd-6240"]),
+        ("show-topic", ["show", "adult-learning"]),
+        ("show-credential", ["show", "ifs"]),
+        ("search", ["search", "infant"]),
+        ("coverage", ["coverage"]),
+        ("coverage-depth", ["coverage", "--depth", "2"]),
+        ("coverage-summary", ["coverage", "--summary"]),
+        ("gaps", ["gaps", "erikson-imh-certificate", "--credential", "erikson-imh-certificate"]),
+        ("queries", ["queries"]),
+        ("queries-one", ["queries", "uncovered-topics"]),
+        ("query-caveat", ["query", "uncovered-topics"]),
+        ("query-caveat-md", ["query", "uncovered-topics", "--format", "markdown"]),
+        ("query-caveat-csv", ["query", "uncovered-topics", "--format", "csv"]),
+        ("query-caveat-output", ["query", "uncovered-topics", "--output", "@FILE"]),
+        ("query-ask", ["query", "program-covers-topic", "-p", "program=erikson-imh-certificate",
+                       "-p", "topic=adult-learning"]),
+        ("analyze", ["analyze", "similarity"]),
+        ("stats", ["stats"]),
+        ("export-ctdl-check", ["export", "--format", "ctdl", "--check"]),
+        ("diff", ["diff", str(fx / "diff" / "old"), str(fx / "diff" / "new")]),
+    ]
+    out = []
+    for name, args in runs:
+        for columns in ("40", "60", "80", "200"):
+            out.append((f"{name}-w{columns}", args, {"COLUMNS": columns}))
+        out.append((f"{name}-wide", ["--wide", *args], {"COLUMNS": "80"}))
     return out
 
 
@@ -119,17 +170,18 @@ def main(argv: list[str]) -> int:
     sets = {
         "bundled": (cases([], "erikson-imh-certificate", "cu-harris-community-fellowship",
                           "erikson-imh-certificate", "adult-learning", "social-worker") + fixed_cases()),
+        "people": people_cases(),
         "bench": cases([str(bench_file)], "gen-program-000000", "gen-program-000001", "bench-endorsement",
                        "adult-learning", "social-worker"),
     }
     runner = CliRunner()
     for set_name, runs in sets.items():
-        for name, args in runs:
+        for name, args, *env in runs:
             target = outdir / set_name / name
             target.mkdir(parents=True, exist_ok=True)
             # "@FILE" stands for an --output file, kept as "file" beside stdout and stderr.
             args = [str(target / "file") if a == "@FILE" else a for a in args]
-            result = runner.invoke(cli, args, prog_name="imhgraph", catch_exceptions=False)
+            result = runner.invoke(cli, args, prog_name="imhgraph", catch_exceptions=False, env=env[0] if env else None)
             # The checkout's path is replaced by ROOT, so that two checkouts compare equal.
             def clean(data: bytes) -> bytes:
                 return data.replace(str(outdir).encode(), b"OUT").replace(str(ROOT).encode(), b"ROOT")
@@ -137,7 +189,7 @@ def main(argv: list[str]) -> int:
             (target / "stdout").write_bytes(clean(result.stdout_bytes))
             (target / "stderr").write_bytes(clean(result.stderr_bytes or b""))
             (target / "exit").write_text(f"{result.exit_code}\n")
-            (target / "args").write_text(" ".join(args).replace(str(outdir), "OUT").replace(str(ROOT), "ROOT") + "\n")
+            (target / "args").write_text(" ".join(f"{k}={v}" for k, v in (env[0] if env else {}).items()) + " ".join(args).replace(str(outdir), "OUT").replace(str(ROOT), "ROOT") + "\n")
     bench_file.unlink()
     return 0
 

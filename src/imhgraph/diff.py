@@ -21,6 +21,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from .namespaces import IMH, short_id, show_term
+from .blocks import Blocks, Line
 from .render import Result, Table
 
 #: kind of resource (as reported) → the class its members belong to (subclasses included).
@@ -159,9 +160,9 @@ class DiffReport(Result):
         ]
         return f"{len(self.changes)} change{'' if len(self.changes) == 1 else 's'}: " + "; ".join(parts) + "."
 
-    def document(self, fmt: str, width: int | None = None) -> str | None:
+    def document(self, fmt: str) -> Blocks | None:
         """Equal versions: the one summary line, in every format but JSON."""
-        return self.summary_line() + "\n" if self.equal and fmt != "json" else None
+        return Blocks((Line(self.summary_line()),)) if self.equal and fmt != "json" else None
 
     def table(self, fmt: str = "table") -> Table:
         """:meth:`to_table`."""

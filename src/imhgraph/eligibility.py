@@ -53,6 +53,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .blocks import Aligned, Blank, Block, Blocks, Line, Paragraph, Row
 from .ids import label_of, members, resolve
 from .sparql.named_queries import internal_query
 from .namespaces import IMH, short_id
@@ -330,62 +331,54 @@ class Eligibility(Result):
         ]
         return Table(["kind", "id", "label", "status", "missing"], rows)
 
-    def document(self, fmt: str, width: int | None = None) -> str | None:
-        """For people (``table``), the sections of :meth:`text`; the other formats are the table."""
-        return self.text() if fmt == "table" else None
-
-    def text(self) -> str:
-        """Credentials side by side (no ladder), programs, then the next steps sources define."""
-        lines = [f"You: {self.person.describe()}", ""]
+    def document(self, fmt: str) -> Blocks | None:
+        """For people (``table``): the person, credentials side by side (no ladder), programs,
+        then the next steps sources define; the other formats are the table."""
+        if fmt != "table":
+            return None
+        blocks: list[Block] = [Line(f"You: {self.person.describe()}"), Blank()]
+        status_w = max(len(word) for word in _STATUS_WORDS.values())
         for title, items in (("Credentials", self.credentials), ("Programs", self.programs)):
             counts = {s: sum(a.status == s for a in items) for s in STATUSES}
-            lines.append(
+            blocks.append(Line(
                 f"{title}: {counts['eligible']} eligible, {counts['not_yet']} not yet, {counts['unknown']} unknown"
-            )
+            ))
             if title == "Credentials" and any(a.level is not None for a in items):
-                lines.append("  (each on its own requirements: a level number is the body's name for a category, not a ladder)")
+                blocks.append(Line("(each on its own requirements: a level number is the body's name for a category, not a ladder)", 2))
             if not items:
-                lines.append("  (none in the data)")
+                blocks.append(Line("(none in the data)", 2))
             silent = [a for a in items if not a.recorded]
-            shown = [a for a in items if a.recorded]
-            id_w = max((len(short_id(a.iri)) for a in shown), default=0)
-            pad = " " * (14 + id_w)
-            for a in shown:
-                name = a.label + (f" ({a.code})" if a.code else "")
-                lines.append(f"  {_STATUS_WORDS[a.status]:<8}  {short_id(a.iri).ljust(id_w)}  {name}")
-                lines.append(f"{pad}requires: {a.requires}")
-                for route in a.routes:
-                    lines.append(f"{pad}route {_ROUTE_WORDS[route.status]}: {route.label}")
-                for message in a.missing:
-                    lines.append(f"{pad}- {message}")
+            rows = []
+            for a in (a for a in items if a.recorded):
+                details = [f"requires: {a.requires}"]
+                details += [f"route {_ROUTE_WORDS[route.status]}: {route.label}" for route in a.routes]
+                details += [f"- {message}" for message in a.missing]
                 if a.audience:
-                    lines.append(f"{pad}trainees described as (not a rule): {', '.join(a.audience)}")
+                    details.append(f"trainees described as (not a rule): {', '.join(a.audience)}")
                 if a.steps:
-                    lines.append(f"{pad}the application will ask: {'; '.join(a.steps)}")
+                    details.append(f"the application will ask: {'; '.join(a.steps)}")
+                name = a.label + (f" ({a.code})" if a.code else "")
+                rows.append(Row((_STATUS_WORDS[a.status], short_id(a.iri), name), tuple(details)))
+            blocks.append(Aligned(tuple(rows), indent=2, least=(status_w,), strip=False))
             if silent:
-                import textwrap
-
-                lines += textwrap.wrap(
+                blocks.append(Paragraph(
                     "no entry requirements recorded: " + ", ".join(short_id(a.iri) for a in silent),
-                    width=100,
-                    initial_indent="  unknown   ",
-                    subsequent_indent=" " * 12,
-                    break_on_hyphens=False,
-                )
-            lines.append("")
-        lines.append("Next steps that a source defines:")
+                    measure=100, indent=2, label=_STATUS_WORDS["unknown"], hanging=2 + status_w + 2,
+                ))
+            blocks.append(Blank())
+        blocks.append(Line("Next steps that a source defines:"))
         if not self.progressions:
-            lines.append("  (none in the data)")
+            blocks.append(Line("(none in the data)", 2))
         for step in self.progressions:
             first, then = self.assessment(step.first), self.assessment(step.then)
-            lines.append(
-                f"  {short_id(then.iri)} requires the {first.code or short_id(first.iri)} criteria plus its own: "
+            blocks.append(Line(
+                f"{short_id(then.iri)} requires the {first.code or short_id(first.iri)} criteria plus its own: "
                 f"you are {_STATUS_WORDS[first.status]} for {short_id(first.iri)}, "
-                f"{_STATUS_WORDS[then.status]} for {short_id(then.iri)}"
-            )
+                f"{_STATUS_WORDS[then.status]} for {short_id(then.iri)}", 2,
+            ))
             for message in then.missing:
-                lines.append(f"    {short_id(then.iri)}: {message}")
-        return "\n".join(lines) + "\n"
+                blocks.append(Line(f"{short_id(then.iri)}: {message}", 4))
+        return Blocks(tuple(blocks))
 
 
 _ROUTE_WORDS = {"met": "met", "not_met": "not met", "unknown": "unknown"}

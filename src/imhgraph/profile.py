@@ -21,7 +21,8 @@ from .ids import KIND_NAMES, labels, resolve
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from .namespaces import IMH, SCHEMA, short_id
-from .render import Result, Table, fit_line, render_text, text_width, wrap
+from .blocks import Blank, Block, Blocks, Fields, Heading, Note, TableBlock
+from .render import Result, Table
 from .sparql.named_queries import internal_query
 from .stores import Backend
 
@@ -62,29 +63,19 @@ class Profile(Result):
         facts = Table(["fact", "value"], [list(f) for f in self.facts], title=f"{self.label} ({self.kind} {self.id})")
         return [facts, *self.sections]
 
-    def document(self, fmt: str, width: int | None = None) -> str | None:
-        """The profile for people (``table``); the other formats are the tables."""
-        return self.text(width) if fmt == "table" else None
-
-    def text(self, width: int | None = None) -> str:
-        """Headline, ``name: value`` facts aligned, sections as tables, notes."""
-        head = f"{self.label}  ({KIND_NAMES.get(self.kind, self.kind)} {self.id})"
-        lines = [head, "=" * min(len(head), width or len(head)), ""]
-        name_w = max((len(n) for n, _ in self.facts), default=0) + 2
-        for name, value in self.facts:
-            first = f"{(name + ':').ljust(name_w)}{value}"
-            if width is None or text_width(first) <= width:
-                lines.append(first)
-            else:
-                lines += wrap(value, width, (name + ":").ljust(name_w), " " * name_w)
+    def document(self, fmt: str) -> Blocks | None:
+        """For people (``table``): the headline, ``name: value`` facts, sections as tables,
+        notes; the other formats are the tables."""
+        if fmt != "table":
+            return None
+        blocks: list[Block] = [Heading(f"{self.label}  ({KIND_NAMES.get(self.kind, self.kind)} {self.id})"), Blank()]
+        blocks.append(Fields(self.facts))
         for section in self.sections:
-            lines.append("")
-            lines += render_text(section, width).rstrip("\n").split("\n")
+            blocks += [Blank(), TableBlock(section)]
         if self.notes:
-            lines.append("")
-            for note in self.notes:
-                lines += fit_line(note, width) if width else [note]
-        return "\n".join(line.rstrip() for line in lines) + "\n"
+            blocks.append(Blank())
+            blocks += [Note(note) for note in self.notes]
+        return Blocks(tuple(blocks), strip=True)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from .endpoint import EndpointBackend, EndpointUrls, check_status, http_request
 from .errors import EndpointError, UsageError
 from .sparql.binding import term_text
+from .blocks import Blocks, Line
 from .render import Result
 from .stores import Backend
 
@@ -43,17 +44,15 @@ class PushResult(Result):
             "default_graph_is_union": self.union,
         }
 
-    def document(self, fmt: str, width: int | None = None) -> str | None:
-        """``text``: :meth:`text`."""
-        return self.text() if fmt == "text" else None
-
-    def text(self) -> str:
-        """One line for a person."""
+    def document(self, fmt: str) -> Blocks | None:
+        """``text``: one line for a person."""
+        if fmt != "text":
+            return None
         target = f"the graph <{self.graph}>" if self.graph else "the default graph"
         line = f"pushed {self.triples} triples (vocabulary and data) to {target} at {self.url}"
         if self.endpoint_triples is not None:
             line += f"; the endpoint now holds {self.endpoint_triples} triples there"
-        return line + "\n"
+        return Blocks((Line(line),))
 
     def advice(self) -> str | None:
         """What to tell the person on stderr, if anything."""

@@ -75,6 +75,29 @@ class JsonList:
         return {**self.head, self.key: list(self.items()), **self.tail}
 
 
+class Document:
+    """What a result is in a format where it is more than its table or its JSON value: the
+    text for people (:class:`imhgraph.blocks.Blocks`), a serialisation (:class:`Serialised`),
+    the coverage matrix (:class:`imhgraph.render_matrix.MatrixDocument`). Only :func:`render`
+    writes it out."""
+
+    def write(self, fmt: str, width: int | None = None) -> str | Iterable[str]:
+        """The text in *fmt*, in one string or in chunks; *width* as :func:`render` has it."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Serialised(Document):
+    """Text a serialiser wrote (the Turtle of a SHACL report or of ``export``, a CONSTRUCT's
+    graph as JSON-LD, CTDL documents as JSON Lines, the HTML report), in one string or in
+    chunks: written as it is."""
+
+    text: str | Iterable[str]
+
+    def write(self, fmt: str, width: int | None = None) -> str | Iterable[str]:
+        return self.text
+
+
 class Result:
     """The base of every command's answer (each a frozen dataclass). It declares what it is
     in each format by these hooks; :func:`render` is the only function that writes it out."""
@@ -93,16 +116,14 @@ class Result:
         cells that read differently for people and for spreadsheets)."""
         raise NotImplementedError
 
-    def document(self, fmt: str, width: int | None = None) -> str | Iterable[str] | None:
-        """The text of *fmt* where it is more than the table (the ``table`` view for people,
-        Turtle, …), in one string or in chunks; None where the table or JSON says it all.
-        *width* is the terminal's width for the people's formats (None: unbounded); lines
-        longer than it are wrapped afterwards by :func:`render`, so a result only uses it
-        where it can lay itself out better (the coverage matrix splits into blocks)."""
+    def document(self, fmt: str) -> Document | None:
+        """What *fmt* is where it is more than the table: a :class:`Document` (the ``table``
+        view for people as :mod:`imhgraph.blocks`, Turtle, …); None where the table or JSON
+        says it all. A result declares; :func:`render` lays out, at the width it is given."""
         return None
 
 
-def render(result: Table | Result, fmt: str, width: int | None = None) -> str | Iterator[str]:
+def render(result: Table | Result | Document, fmt: str, width: int | None = None) -> str | Iterator[str]:
     """*result* in *fmt*: a string, or chunks of text for results that stream.
 
     *width*: for the people's formats (:data:`PEOPLE_FORMATS`), the longest line wanted —
@@ -112,13 +133,17 @@ def render(result: Table | Result, fmt: str, width: int | None = None) -> str | 
         width = max(width, MIN_WIDTH)
     if isinstance(result, Table):
         return render_table(result, fmt, width)
-    text = result.document(fmt, width)
-    if text is not None:
+    document = result if isinstance(result, Document) else result.document(fmt)
+    if document is not None:
+        if not isinstance(document, Document):
+            raise TypeError(f"{type(result).__name__}.document() returned {type(document).__name__}, not a render.Document")
+        text = document.write(fmt, width)
         if fmt not in PEOPLE_FORMATS:
             return text
         if width is None:
             return printable(text) if isinstance(text, str) else (printable(chunk) for chunk in text)
         return fit_text(text, width) if isinstance(text, str) else fit_chunks(text, width)
+    assert isinstance(result, Result)
     if fmt == "json":
         stream = result.json_list()
         return stream_json(stream) if stream is not None else render_json(result.to_json())

@@ -13,35 +13,64 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-from .coverage.data import CELL_VALUES, SYMBOLS
 from .namespaces import short_id
-from .render import csv_safe, markdown_escape
-
-if TYPE_CHECKING:
-    from .coverage.grid import CoverageMatrix
+from .render import Document, csv_safe, markdown_escape
 
 
-def matrix_chunks(matrix: CoverageMatrix, fmt: str, width: int | None = None) -> Iterator[str]:
-    """*matrix* in *fmt* (table, csv, tsv, markdown, json) as text chunks; *width* splits
-    the ``table`` view into blocks of topic columns (default 100 columns)."""
-    if fmt == "json":
-        yield from json_chunks(matrix)
-    elif fmt in ("csv", "tsv"):
-        yield from delimited_chunks(matrix, "," if fmt == "csv" else "\t")
-    elif fmt == "markdown":
-        yield markdown(matrix)
-    elif fmt == "table":
-        yield from text_chunks(matrix, width or 100)
-    else:
+class Matrix(Protocol):
+    """What the writers read of a matrix (:class:`imhgraph.coverage.CoverageMatrix` is one):
+    rows and columns as IRIs, cells as words computed on demand."""
+
+    programs: Sequence[str]
+    topics: Sequence[str]
+
+    def row(self, program: str) -> list[str]: ...
+    def rows(self) -> Iterator[tuple[str, list[str]]]: ...
+    def counts(self) -> dict[str, dict[str, int]]: ...
+    def fill(self, program: str, values: Sequence[Any], default: Sequence[Any]) -> list[Any]: ...
+    def complete(self, program: str) -> bool: ...
+    def program_label(self, program: str) -> str: ...
+    def topic_label(self, topic: str) -> str: ...
+    def key_rows(self) -> list[tuple[int, str, str, int]]: ...
+
+
+@dataclass(frozen=True)
+class MatrixDocument(Document):
+    """A matrix in every format: its cells (*matrix*), the cell words in column order of the
+    counts (*values*), the symbol of each word in the text and Markdown views (*symbols*) and
+    what each means (*meanings*, the legend)."""
+
+    matrix: Matrix
+    values: tuple[str, ...]
+    symbols: Mapping[str, str]
+    meanings: Mapping[str, str]
+
+    def write(self, fmt: str, width: int | None = None) -> Iterator[str]:
+        """The matrix in *fmt* (table, csv, tsv, markdown, json) as text chunks; *width*
+        splits the ``table`` view into blocks of topic columns (default 100 columns)."""
+        if fmt == "json":
+            return json_chunks(self)
+        if fmt in ("csv", "tsv"):
+            return delimited_chunks(self, "," if fmt == "csv" else "\t")
+        if fmt == "markdown":
+            return iter([markdown(self)])
+        if fmt == "table":
+            return text_chunks(self, width or 100)
         raise ValueError(f"unknown format {fmt!r}")
 
+    def legend(self) -> list[str]:
+        """One line per symbol."""
+        return [f"{self.symbols[v]} {v}: {self.meanings[v]}" for v in self.values]
 
-def json_chunks(matrix: CoverageMatrix) -> Iterator[str]:
+
+def json_chunks(doc: MatrixDocument) -> Iterator[str]:
     """The SPEC §3 JSON, ``{"programs", "topics", "cells"}``, as text chunks (one per
     program row of cells), one object per line, keys in a fixed order."""
+    matrix = doc.matrix
     dump = json.dumps
     yield "{\n"
     yield '  "programs": ['
@@ -61,14 +90,14 @@ def json_chunks(matrix: CoverageMatrix) -> Iterator[str]:
     # once per column and value, and a row is one C-level join over a list of them.
     suffix = {
         v: [f', "topic": {dump(short_id(t), ensure_ascii=False)}, "value": "{v}"}}' for t in matrix.topics]
-        for v in CELL_VALUES
+        for v in doc.values
     }
     first = True
     for program in matrix.programs:
         if not matrix.topics:
             break
         head = f'    {{"program": {dump(short_id(program), ensure_ascii=False)}'
-        default = suffix["no"] if matrix.data.complete.get(program, False) else suffix["unknown"]
+        default = suffix["no"] if matrix.complete(program) else suffix["unknown"]
         parts = matrix.fill(program, (suffix["direct"], suffix["narrower"]), default)
         yield ("\n" if first else ",\n") + head + (",\n" + head).join(parts)
         first = False
@@ -76,9 +105,10 @@ def json_chunks(matrix: CoverageMatrix) -> Iterator[str]:
     yield "}\n"
 
 
-def delimited_chunks(matrix: CoverageMatrix, delimiter: str = ",") -> Iterator[str]:
+def delimited_chunks(doc: MatrixDocument, delimiter: str = ",") -> Iterator[str]:
     """A wide table: ``program, label`` then one column per topic ID holding the cell
     word; one chunk per row."""
+    matrix = doc.matrix
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerow(["program", "label"] + [csv_safe(short_id(t)) for t in matrix.topics])
@@ -90,15 +120,11 @@ def delimited_chunks(matrix: CoverageMatrix, delimiter: str = ",") -> Iterator[s
         yield out.getvalue()
 
 
-def text(matrix: CoverageMatrix, width: int = 100) -> str:
+def text_chunks(doc: MatrixDocument, width: int = 100) -> Iterator[str]:
     """The matrix for a terminal: rows are programs, columns are numbered topics (numbers
     written downwards), split into blocks that fit *width* characters; each row ends with
     its counts; the key (number → topic, indented by hierarchy) and the legend follow."""
-    return "".join(text_chunks(matrix, width))
-
-
-def text_chunks(matrix: CoverageMatrix, width: int = 100) -> Iterator[str]:
-    """:meth:`text` in chunks."""
+    matrix, values, symbols = doc.matrix, doc.values, doc.symbols
     n_p, n_t = len(matrix.programs), len(matrix.topics)
     yield f"Coverage of {n_p} program{'s' * (n_p != 1)} × {n_t} topic{'s' * (n_t != 1)}\n\n"
     if not matrix.programs or not matrix.topics:
@@ -107,7 +133,7 @@ def text_chunks(matrix: CoverageMatrix, width: int = 100) -> Iterator[str]:
     ids = [short_id(p) for p in matrix.programs]
     # The counts (4 × 4 columns after 3 spaces) close the last block; an ID longer than a
     # third of the width gets a line of its own above its cells, so the cells keep the room.
-    counts_w = 3 + 4 * len(CELL_VALUES) - 1
+    counts_w = 3 + 4 * len(values) - 1
     label_w = min(max(len("program"), *(len(i) for i in ids)), max(len("program"), width // 3))
     per_block = max(10, (width - label_w - 2 - counts_w + 1) // 2)
     counts = matrix.counts()
@@ -121,11 +147,11 @@ def text_chunks(matrix: CoverageMatrix, width: int = 100) -> Iterator[str]:
             head = "program" if d == digits - 1 else ""
             line = head.ljust(label_w) + "  " + " ".join(x.rjust(digits)[d] for x in numbers)
             if last and d == digits - 1:
-                line += "   " + " ".join(f"{SYMBOLS[v]:>3}" for v in CELL_VALUES)
+                line += "   " + " ".join(f"{symbols[v]:>3}" for v in values)
             yield line.rstrip() + "\n"
         rule = "-" * label_w + "  " + "-" * (2 * len(numbers) - 1)
         if last:
-            rule += "   " + " ".join("---" for _ in CELL_VALUES)
+            rule += "   " + " ".join("---" for _ in values)
         yield rule + "\n"
         for index, program in enumerate(matrix.programs):
             cells = rows[index][1] if rows is not None else matrix.row(program)
@@ -133,9 +159,9 @@ def text_chunks(matrix: CoverageMatrix, width: int = 100) -> Iterator[str]:
             if len(name) > label_w:
                 yield name + "\n"
                 name = ""
-            line = name.ljust(label_w) + "  " + " ".join(SYMBOLS[v] for v in cells[start:stop])
+            line = name.ljust(label_w) + "  " + " ".join(symbols[v] for v in cells[start:stop])
             if last:
-                line += "   " + " ".join(f"{counts[program][v]:>3}" for v in CELL_VALUES)
+                line += "   " + " ".join(f"{counts[program][v]:>3}" for v in values)
             yield line + "\n"
         yield "\n"
     yield "Topics:\n"
@@ -145,20 +171,21 @@ def text_chunks(matrix: CoverageMatrix, width: int = 100) -> Iterator[str]:
     for number, tid, label, level in key:
         yield f"  {number:>{num_w}}  {('  ' * level + tid).ljust(id_w)}  {label}\n"
     yield "\n"
-    for line in matrix.legend():
+    for line in doc.legend():
         yield line + "\n"
 
 
-def markdown(matrix: CoverageMatrix) -> str:
+def markdown(doc: MatrixDocument) -> str:
     """A Markdown table with numbered topic columns, then the key and the legend."""
+    matrix, symbols = doc.matrix, doc.symbols
     lines = [
         "| program | " + " | ".join(str(i) for i in range(1, len(matrix.topics) + 1)) + " |",
         "| --- |" + "".join(" :-: |" for _ in matrix.topics),
     ]
     for program, cells in matrix.rows():
-        lines.append(f"| {markdown_escape(short_id(program))} | " + " | ".join(SYMBOLS[v] for v in cells) + " |")
+        lines.append(f"| {markdown_escape(short_id(program))} | " + " | ".join(symbols[v] for v in cells) + " |")
     lines += ["", "Topics:", ""]
     for number, tid, label, _level in matrix.key_rows():
         lines.append(f"{number}. `{tid}` {markdown_escape(label)}")
-    lines += ["", "Legend: " + "; ".join(f"{SYMBOLS[v]} {v}" for v in CELL_VALUES) + "."]
+    lines += ["", "Legend: " + "; ".join(f"{symbols[v]} {v}" for v in doc.values) + "."]
     return "\n".join(lines) + "\n"

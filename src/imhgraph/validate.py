@@ -18,7 +18,8 @@ from rdflib.namespace import RDF, SH
 
 from . import resources
 from .namespaces import bind_all, show_term
-from .render import JsonList, Result, Table, plural
+from .blocks import Aligned, Blocks, Line, Row
+from .render import Document, JsonList, Result, Serialised, Table, plural
 from .stores import Backend, graph_from_files
 
 SEVERITIES: dict[URIRef, str] = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
@@ -91,9 +92,10 @@ class ValidationReport(Result):
             lambda: ({name: getattr(r, name) for name in _FIELDS} for r in self.results),
         )
 
-    def document(self, fmt: str, width: int | None = None) -> str | None:
-        """``text`` (the default, for people) and ``turtle`` (the SHACL report graph)."""
-        return self.text() if fmt == "text" else self.turtle() if fmt == "turtle" else None
+    def document(self, fmt: str) -> Document | None:
+        """``text`` (the default, for people: :meth:`blocks`) and ``turtle`` (the SHACL report
+        graph, :meth:`turtle`)."""
+        return self.blocks() if fmt == "text" else Serialised(self.turtle()) if fmt == "turtle" else None
 
     def table(self, fmt: str = "table") -> Table:
         """:meth:`to_table`."""
@@ -109,16 +111,17 @@ class ValidationReport(Result):
         counts = f"{plural(self.violations, 'violation')}, {plural(self.warnings, 'warning')}"
         return ("The data conforms: " if self.conforms else "The data does not conform: ") + counts + "."
 
-    def text(self) -> str:
-        """One line per result, then the counts: the default ``validate`` output."""
-        lines = []
+    def blocks(self) -> Blocks:
+        """One line per result (its severity in a column as wide as the widest severity
+        word), then the counts: the default ``validate`` output."""
+        rows = []
         for r in self.results:
             name = f' "{r.label}"' if r.label and r.label != r.focus else ""
             where = f" [{r.path}]" if r.path else ""
             value = f" (value: {r.value})" if r.value else ""
-            lines.append(f"{r.severity.upper():<9} {r.focus}{name}{where}: {r.message}{value}")
-        lines.append(self.summary())
-        return "\n".join(lines) + "\n"
+            rows.append(Row((r.severity.upper(), f"{r.focus}{name}{where}: {r.message}{value}")))
+        severity_w = max(len(word) for word in SEVERITIES.values())
+        return Blocks((Aligned(tuple(rows), gaps=" ", least=(severity_w,), strip=False), Line(self.summary())))
 
     def turtle(self) -> str:
         """The SHACL validation report graph as canonical Turtle (written by Oxigraph, like

@@ -87,10 +87,26 @@ def emit_result(result: Any, fmt: str, output: Path | None = None) -> None:
     decides its width."""
     from imhgraph.render import render
 
+    emit(render(result, fmt, _width(output)), output)
+
+
+def emit_note(result: Any, output: Path | None = None) -> None:
+    """Render *result* (a note that goes with the output just emitted, such as a query's
+    caveat) for people and print it: after the output on standard output, fitted like it; on
+    standard error when the output went to *output*, a file that holds the output alone."""
+    from imhgraph.render import render
+
+    text = render(result, "text", _width(output))
+    for chunk in [text] if isinstance(text, str) else text:
+        click.echo(chunk, nl=False, err=output is not None)
+
+
+def _width(output: Path | None) -> int | None:
+    """The width of the people's formats: the terminal's on standard output, none with the
+    global ``--wide`` or into a file."""
     ctx = click.get_current_context(silent=True)
     wide = bool(ctx is not None and getattr(state(ctx), "wide", False))
-    width = None if (wide or output is not None) else terminal_width()
-    emit(render(result, fmt, width), output)
+    return None if (wide or output is not None) else terminal_width()
 
 
 def finish(code: int) -> None:

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-if TYPE_CHECKING:
-    from imhgraph.ctdl import Missing
-
-from ._options import backend, emit, finish, format_option
+from ._options import backend, emit_result, finish, format_option
 
 
 @click.command()
@@ -44,19 +39,21 @@ def command(ctx: click.Context, fmt: str, output: str | None, check: bool, inclu
         raise click.UsageError("--check and --all apply to --format ctdl only.")
     if fmt != "ctdl":
         from imhgraph.export import export
+        from imhgraph.render import Serialised
 
-        emit(export(backend(ctx), fmt), Path(output) if output else None)
+        emit_result(Serialised(export(backend(ctx), fmt)), fmt, Path(output) if output else None)
         return
 
-    from imhgraph.ctdl import build_documents
+    from imhgraph.ctdl import build_documents, check_report
     from imhgraph.ctdl import check as check_documents
     from imhgraph.ctdl import to_jsonl
+    from imhgraph.render import Serialised
 
     documents = build_documents(backend(ctx).graph())
     if check:
-        missing = check_documents(documents)
-        emit(_check_report(len(documents), missing))
-        finish(1 if missing else 0)
+        report = check_report(documents)
+        emit_result(report, fmt)
+        finish(report.exit_code)
         return
     if not include_all:
         refused = {m.ctid for m in check_documents(documents)}
@@ -76,14 +73,5 @@ def command(ctx: click.Context, fmt: str, output: str | None, check: bool, inclu
             write_atomic(folder / f"{doc.ctid}.json", doc.json(indent=2) + "\n")
         click.echo(f"wrote {len(documents)} documents to {folder.resolve()}", err=True)
         return
-    emit(to_jsonl(documents), Path(output) if output else None)
+    emit_result(Serialised(to_jsonl(documents)), fmt, Path(output) if output else None)
 
-
-def _check_report(total: int, missing: Sequence[Missing]) -> str:
-    lines = []
-    for item in missing:
-        lines.append(f"{item.kind} {item.label} <{item.iri}>")
-        for fact, hint in zip(item.facts, item.hints):
-            lines.append(f"  missing {fact}: state it with {hint}")
-    lines.append(f"{total - len(missing)} of {total} documents publishable; {len(missing)} not publishable.")
-    return "\n".join(lines) + "\n"

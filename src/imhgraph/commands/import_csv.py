@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._options import backend, emit, output_option
+from ._options import backend, emit_result, output_option
 
 
 @click.command()
@@ -24,9 +24,10 @@ def command(ctx: click.Context, file: Path, output: Path | None) -> None:
     with their row number and column, and nothing is written (exit 2).
     """
     from imhgraph.importer import import_csv
+    from imhgraph.render import Serialised
 
     result = import_csv(file, backend(ctx))
-    emit(result.turtle(), output)
+    emit_result(Serialised(result.turtle()), "turtle", output)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     click.echo(result.summary(str(file)), err=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ._options import emit, output_option
+from ._options import emit_result, output_option
 
 
 @click.command()
@@ -21,9 +21,10 @@ def command(path: Path, output: Path | None) -> None:
     copies; nothing is fetched. `export --format ctdl` followed by `import-ctdl` gives
     back the same imhgraph facts for every property the mapping covers."""
     from imhgraph.ctdl.importer import import_ctdl
+    from imhgraph.render import Serialised
 
     result = import_ctdl(path)
-    emit(result.turtle(), output)
+    emit_result(Serialised(result.turtle()), "turtle", output)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     click.echo(result.summary(str(path)), err=True)

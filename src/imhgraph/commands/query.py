@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._options import emit_result, backend, finish, output_option, state, terminal_width
+from ._options import backend, emit_note, emit_result, finish, output_option, state
 
 QUERY_FORMATS = ("table", "csv", "tsv", "json", "markdown", "turtle", "json-ld", "ntriples")
 
@@ -48,6 +48,7 @@ def command(
     never pasted into the query text as typed.
     """
     from imhgraph import sparql as queries
+    from imhgraph.coverage import query_caveat
 
     query = queries.find_query(name)
     values = queries.parse_param_args(params)
@@ -55,19 +56,9 @@ def command(
     result = queries.run(store, query, values, timeout=state(ctx).timeout)
     chosen = fmt or ("turtle" if result.form in ("CONSTRUCT", "DESCRIBE") else "table")
     emit_result(queries.Answer(result, store), chosen, output)
-    caveat = query.header.get("caveat")
-    if caveat and result.form == "SELECT" and chosen in ("table", "markdown"):
-        # The answer depends on coverage: say so after the table, with how much is unknown
-        # (csv/tsv/json stay machine-readable; json is the W3C results format).
-        from imhgraph.coverage import curricula_note, load_coverage_data
-
-        from imhgraph.render import MIN_WIDTH, fit_text, printable
-
-        note = "\ncaveat: " + caveat + "\n" + curricula_note(load_coverage_data(store)) + "\n"
-        width = None if (state(ctx).wide or output is not None) else terminal_width()
-        note = fit_text(note, max(width, MIN_WIDTH)) if width else printable(note)
-        # After the table on standard output; with --output the file holds the table alone
-        # (written atomically) and the caveat goes to standard error.
-        click.echo(note, nl=False, err=output is not None)
+    # A query whose answer depends on coverage says so after the table, with how much is unknown.
+    caveat = query_caveat(store, query, result.form, chosen)
+    if caveat is not None:
+        emit_note(caveat, output)
     if result.form == "ASK" and fail_on_false and not result.boolean:
         finish(1)

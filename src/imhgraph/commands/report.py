@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._options import backend, emit
+from ._options import backend, emit_result
 
 
 @click.command()
@@ -19,6 +19,7 @@ def command(ctx: click.Context, output: Path, rollup: bool) -> None:
     """One self-contained HTML page: overview, coverage heatmap, similarity and communities,
     gaps against credentials, topic centrality and sources. No script, style or font is
     loaded from anywhere, so it works offline and as an attachment; it prints cleanly."""
+    from imhgraph.render import Serialised
     from imhgraph.report_data import build_report
 
-    emit(build_report(backend(ctx), rollup=rollup), output)
+    emit_result(Serialised(build_report(backend(ctx), rollup=rollup)), "html", output)

@@ -31,11 +31,13 @@ from .data import (
     load_coverage_data,
     select_topics,
 )
+from .evidence import Caveat, query_caveat
 from .gap_analysis import Gaps, GapsRanking, credential_gaps, gaps, rank_programs
 from .grid import CoverageMatrix, CoverageSummary, coverage_matrix, matrix
 
 __all__ = [
     "CELL_VALUES",
+    "Caveat",
     "MEANINGS",
     "SYMBOLS",
     "Comparison",
@@ -54,6 +56,7 @@ __all__ = [
     "gaps",
     "load_coverage_data",
     "matrix",
+    "query_caveat",
     "rank_programs",
     "select_topics",
 ]

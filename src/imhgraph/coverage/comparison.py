@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..blocks import Aligned, Blank, Block, Blocks, Line, Row
 from ..namespaces import short_id
 from ..render import Result, Table
 from ..stores import Backend
-from .data import SYMBOLS, CoverageData, cell, load_coverage_data
+from .data import CELL_VALUES, SYMBOLS, CoverageData, cell, load_coverage_data
 
 
 @dataclass(frozen=True)
@@ -121,14 +122,13 @@ class Comparison(Result):
         ]
         return Table(["group", "topic", "label", "a", "b"], rows)
 
-    def document(self, fmt: str, width: int | None = None) -> str | None:
-        """For people (``table``), the sections of :meth:`text`; the other formats are the table."""
-        return self.text() if fmt == "table" else None
-
-    def text(self) -> str:
-        """Sections for people: shared, only A, only B, unknown, each with both cells."""
+    def document(self, fmt: str) -> Blocks | None:
+        """For people (``table``): shared, only A, only B, unknown, each topic with both cells,
+        then the similarity; the other formats are the table."""
+        if fmt != "table":
+            return None
         a_id, b_id = short_id(self.a), short_id(self.b)
-        lines = [f"A: {a_id} ({self.a_label})", f"B: {b_id} ({self.b_label})", ""]
+        blocks: list[Block] = [Line(f"A: {a_id} ({self.a_label})"), Line(f"B: {b_id} ({self.b_label})"), Blank()]
         titles = {
             "shared": "Shared (both cover directly)",
             "only_a": f"Only A ({a_id} covers directly, B does not)",
@@ -139,22 +139,22 @@ class Comparison(Result):
         }
         for side, recorded, pid in (("A", self.a_recorded, a_id), ("B", self.b_recorded, b_id)):
             if not recorded:
-                lines.append(f"No curriculum is recorded for {side} ({pid}): every one of its cells is unknown.")
+                blocks.append(Line(f"No curriculum is recorded for {side} ({pid}): every one of its cells is unknown."))
         if not self.similarity_known:
-            lines.append("")
+            blocks.append(Blank())
+        value_w = max(len(v) for v in CELL_VALUES)
         for group, topics in self.groups():
             if group.endswith("_unknown") and not topics:
                 continue
-            lines.append(f"{titles[group]}: {len(topics)}")
-            if topics:
-                id_w = max(len(short_id(t)) for t in topics)
-                for t in topics:
-                    x, y = self.cells[t]
-                    lines.append(
-                        f"  {short_id(t).ljust(id_w)}  A {SYMBOLS[x]} {x:<8}  B {SYMBOLS[y]} {y:<8}  "
-                        f"{self.topic_labels.get(t, short_id(t))}".rstrip()
-                    )
-            lines.append("")
+            blocks.append(Line(f"{titles[group]}: {len(topics)}"))
+            rows = tuple(
+                Row((short_id(t), "A", SYMBOLS[x], x, "B", SYMBOLS[y], y, self.topic_labels.get(t, short_id(t))))
+                for t in topics
+                for x, y in [self.cells[t]]
+            )
+            blocks.append(Aligned(rows, indent=2, gaps=("  ", " ", " ", "  ", " ", " ", "  "),
+                                  least=(0, 0, 0, value_w, 0, 0, value_w)))
+            blocks.append(Blank())
         j = self.jaccard
         if not self.similarity_known:
             which = " and ".join(s for s, r in (("A", self.a_recorded), ("B", self.b_recorded)) if not r)
@@ -164,8 +164,8 @@ class Comparison(Result):
         else:
             union = len(self._where(lambda x, y: "direct" in (x, y)))
             verdict = f"{j:.2f} ({len(self.shared)} shared of {union} covered by either, over what is recorded)"
-        lines.append("Jaccard similarity (direct coverage): " + verdict)
-        return "\n".join(lines) + "\n"
+        blocks.append(Line("Jaccard similarity (direct coverage): " + verdict))
+        return Blocks(tuple(blocks))
 
 
 def compare(data: CoverageData, a: str, b: str) -> Comparison:

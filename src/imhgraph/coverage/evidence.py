@@ -7,8 +7,9 @@ loads what explains them: for each program its courses (code, credits, required 
 sources) and each claim of the program or of a course with its evidence phrase and source
 page (``imh:coverage`` nodes), from ``queries/internal/coverage-evidence.rq`` and
 ``coverage-courses.rq``. It serves ``coverage --program X --explain``, the report's heatmap
-titles, and the curricula figures of ``stats`` (:func:`curricula_figures`), which the targets
-test reads too.
+titles, the curricula figures of ``stats`` (:func:`curricula_figures`), which the targets
+test reads too, and the caveat after the answer of a named query that depends on coverage
+(:func:`query_caveat`).
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..blocks import Blank, Blocks, Line
 from ..ids import labels
 from ..namespaces import short_id
 from ..render import Result, Table
-from ..sparql.named_queries import internal_query
+from ..sparql.named_queries import NamedQuery, internal_query
 from ..stores import Backend
 from ..values import is_true
-from .data import count_cells, load_coverage_data
+from .data import count_cells, curricula_note, load_coverage_data
 
 #: at least this many courses with evidence make a program's curriculum "recorded".
 MIN_COURSES: int = 2
@@ -274,3 +276,33 @@ def curricula_figures(backend: Backend) -> CurriculaFigures:
         cells=len(data.programs) * len(topics),
         unknown_cells=unknown,
     )
+
+
+@dataclass(frozen=True)
+class Caveat(Result):
+    """What a named query's answer depends on that the data may not say: the query's own
+    caveat (its ``# caveat:`` header) and how many programs' curricula are unknown."""
+
+    caveat: str
+    unknown: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"caveat": self.caveat, "unknown": self.unknown}
+
+    def document(self, fmt: str) -> Blocks:
+        """After a blank line, the caveat, then how much is unknown."""
+        return Blocks((Blank(), Line("caveat: " + self.caveat), Line(self.unknown)))
+
+
+#: the formats of a query's answer that get its caveat: the ones people read (csv and tsv stay
+#: machine-readable; json is the W3C results format).
+CAVEAT_FORMATS: tuple[str, ...] = ("table", "markdown")
+
+
+def query_caveat(backend: Backend, query: NamedQuery, form: str, fmt: str) -> Caveat | None:
+    """The caveat to show after the answer of *query* (a *form* query, written in *fmt*):
+    None unless its header declares one, it is a SELECT and *fmt* is for people."""
+    caveat = query.header.get("caveat")
+    if not caveat or form != "SELECT" or fmt not in CAVEAT_FORMATS:
+        return None
+    return Caveat(caveat, curricula_note(load_coverage_data(backend)))

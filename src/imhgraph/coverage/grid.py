@@ -9,6 +9,7 @@ from typing import Any
 
 from ..namespaces import short_id
 from ..render import Result, Table
+from ..render_matrix import MatrixDocument
 from ..stores import Backend
 from .data import EMPTY, CELL_VALUES, MEANINGS, SYMBOLS, CoverageData, cell, count_cells, load_coverage_data, select_topics
 
@@ -96,9 +97,9 @@ class CoverageMatrix(Result):
         """The name of a column."""
         return self.data.topics.get(topic, short_id(topic))
 
-    def legend(self) -> list[str]:
-        """One line per symbol."""
-        return [f"{SYMBOLS[v]} {v}: {MEANINGS[v]}" for v in CELL_VALUES]
+    def complete(self, program: str) -> bool:
+        """Whether *program* declares its coverage complete (its blank cells read ``no``)."""
+        return self.data.complete.get(program, False)
 
     def key_rows(self) -> list[tuple[int, str, str, int]]:
         """The key below the matrix: (column number, topic ID, label, level in the hierarchy)."""
@@ -106,16 +107,14 @@ class CoverageMatrix(Result):
         return [(i, short_id(t), self.topic_label(t), levels.get(t, 0)) for i, t in enumerate(self.topics, start=1)]
 
     def fill(self, program: str, values: Sequence[Any], default: Sequence[Any]) -> list[Any]:
-        """:meth:`_fill` (for the writers in :mod:`imhgraph.render_matrix`)."""
+        """:meth:`_fill` (for the writers of :mod:`imhgraph.render_matrix`)."""
         return self._fill(program, values, default)
 
     # -- what it is in each format (see imhgraph.render.Result) ------------
 
-    def document(self, fmt: str, width: int | None = None) -> Iterator[str]:
+    def document(self, fmt: str) -> MatrixDocument:
         """Every format of the matrix streams (:mod:`imhgraph.render_matrix`)."""
-        from ..render_matrix import matrix_chunks
-
-        return matrix_chunks(self, fmt, width)
+        return MatrixDocument(self, CELL_VALUES, SYMBOLS, MEANINGS)
 
     def summary(self) -> CoverageSummary:
         """Per program, only the counts (``coverage --summary``)."""

@@ -9,11 +9,12 @@
 
 from __future__ import annotations
 
-from .check import Missing, check
+from .check import CheckReport, Missing, check, check_report
 from .export import Document, build_documents, ctid, to_ctdl, to_jsonl
 from .vocab import CTDL_CONTEXT_URL, CTDLASN_CONTEXT_URL, context
 
 __all__ = [
-    "CTDLASN_CONTEXT_URL", "CTDL_CONTEXT_URL", "Document", "Missing", "build_documents", "check",
+    "CTDLASN_CONTEXT_URL", "CTDL_CONTEXT_URL", "CheckReport", "Document", "Missing", "build_documents", "check",
+    "check_report",
     "context", "ctid", "to_ctdl", "to_jsonl",
 ]

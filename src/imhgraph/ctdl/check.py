@@ -11,9 +11,11 @@ given (yet).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..blocks import Block, Blocks, Line
+from ..render import Result
 from .export import Document
 
 #: A requirement: the label a reader sees, the properties of which one must be present, and
@@ -97,4 +99,42 @@ def check(documents: list[Document]) -> list[Missing]:
     return found
 
 
-__all__ = ["ABSTRACT_TYPES", "Missing", "RULES", "check"]
+@dataclass(frozen=True)
+class CheckReport(Result):
+    """``export --format ctdl --check``: of *total* documents, the ones a Registry would refuse."""
+
+    total: int
+    missing: tuple[Missing, ...]
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a document is not publishable, else 0."""
+        return 1 if self.missing else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "documents": self.total,
+            "publishable": self.total - len(self.missing),
+            "not_publishable": [asdict(m) for m in self.missing],
+        }
+
+    def document(self, fmt: str) -> Blocks | None:
+        """Each refused resource with the facts it lacks and where the data would state them,
+        then the counts (in every format but JSON)."""
+        if fmt == "json":
+            return None
+        blocks: list[Block] = []
+        for item in self.missing:
+            blocks.append(Line(f"{item.kind} {item.label} <{item.iri}>"))
+            blocks += [Line(f"missing {fact}: state it with {hint}", 2) for fact, hint in zip(item.facts, item.hints)]
+        publishable = self.total - len(self.missing)
+        blocks.append(Line(f"{publishable} of {self.total} documents publishable; {len(self.missing)} not publishable."))
+        return Blocks(tuple(blocks))
+
+
+def check_report(documents: list[Document]) -> CheckReport:
+    """:func:`check` as a command's result."""
+    return CheckReport(len(documents), tuple(check(documents)))
+
+
+__all__ = ["ABSTRACT_TYPES", "CheckReport", "Missing", "RULES", "check", "check_report"]

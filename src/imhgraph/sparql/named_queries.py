@@ -36,7 +36,8 @@ from typing import Any
 
 from ..errors import QueryError, UnknownQueryError
 from ..namespaces import KINDS, PREFIXES
-from ..render import Result, Table, markdown_escape
+from ..blocks import Blank, Block, Blocks, Line, Lines
+from ..render import Result, Table
 from ..resources import queries_dir
 from .text import code_only
 
@@ -394,38 +395,25 @@ def _shell_word(text: str) -> str:
     return text if re.fullmatch(r"[\w.,:/@%+=-]+", text) else "'" + text.replace("'", "'\\''") + "'"
 
 
-def describe(query: NamedQuery) -> str:
+def describe(query: NamedQuery) -> Blocks:
     """One query's documentation (title, question, parameters, columns, example) and its text."""
-    lines = [f"{query.name}: {query.title}" if query.title else query.name, ""]
+    blocks: list[Block] = [Line(f"{query.name}: {query.title}" if query.title else query.name), Blank()]
     if query.description:
-        lines += [query.description, ""]
+        blocks += [Line(query.description), Blank()]
     if query.params:
-        lines.append("Parameters:")
+        blocks.append(Line("Parameters:"))
         for p in query.params:
-            lines.append(f"  {p.name} ({p.kind_text}): {p.description or KIND_HELP.get(p.kind, '')}")
+            blocks.append(Line(f"{p.name} ({p.kind_text}): {p.description or KIND_HELP.get(p.kind, '')}", 2))
             if p.example:
-                lines.append(f"      example: {p.example}")
-        lines.append("")
+                blocks.append(Line(f"example: {p.example}", 6))
+        blocks.append(Blank())
     if query.columns:
-        lines += [f"Columns: {', '.join(query.columns)}", ""]
-    lines += [f"Run: {example_command(query)}", ""]
+        blocks += [Line(f"Columns: {', '.join(query.columns)}"), Blank()]
+    blocks += [Line(f"Run: {example_command(query)}"), Blank()]
     if query.path:
-        lines += [f"File: {query.path.name}", ""]
-    lines.append(query.text.rstrip("\n"))
-    return "\n".join(lines) + "\n"
-
-
-def catalogue_markdown(queries: Mapping[str, NamedQuery] | None = None) -> str:
-    """The README's catalogue table, generated from the headers (a test keeps it in sync)."""
-    lines = ["| query | answers | parameters | columns |", "|---|---|---|---|"]
-    for q in (queries or catalogue()).values():
-        params = "<br>".join(
-            f"`{p.name}` ({p.kind_text})" + (f", e.g. `{p.example}`" if p.example else "") for p in q.params
-        )
-        answers = markdown_escape(f"**{q.title}.** {q.description}")
-        columns = ", ".join(f"`{c}`" for c in q.columns)
-        lines.append(f"| `{q.name}` | {answers} | {params or '—'} | {columns} |")
-    return "\n".join(lines) + "\n"
+        blocks += [Line(f"File: {query.path.name}"), Blank()]
+    blocks.append(Lines(tuple(query.text.rstrip("\n").split("\n"))))
+    return Blocks(tuple(blocks))
 
 
 @dataclass(frozen=True)
@@ -452,7 +440,7 @@ class QueryDocs(Result):
     def to_json(self) -> dict[str, Any]:
         return describe_json(self.query)
 
-    def document(self, fmt: str, width: int | None = None) -> str | None:
+    def document(self, fmt: str) -> Blocks | None:
         return None if fmt == "json" else describe(self.query)
 
 

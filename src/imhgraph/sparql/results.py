@@ -11,7 +11,8 @@ from rdflib.term import Node
 
 from ..errors import QueryError
 from ..namespaces import short_id
-from ..render import TABLE_FORMATS, Result, Table, render_text_of
+from ..blocks import Blocks, Line
+from ..render import TABLE_FORMATS, Document, Result, Serialised, Table, render_text_of
 from ..stores import Backend
 from .named_queries import GRAPH_FORMATS
 from .running import QueryResult
@@ -104,8 +105,8 @@ class Answer(Result):
     def table(self, fmt: str = "table") -> Table:
         return to_table(self.backend, self.result)
 
-    def document(self, fmt: str, width: int | None = None) -> str | None:
-        """The graph of a CONSTRUCT/DESCRIBE, the word of an ASK.
+    def document(self, fmt: str) -> Document | None:
+        """The graph of a CONSTRUCT/DESCRIBE (written by :mod:`imhgraph.export`), the word of an ASK.
 
         :raises QueryError: a format that does not fit the query form.
         """
@@ -120,14 +121,14 @@ class Answer(Result):
                     f"{result.query.where} is a {result.form} query: its answer is a graph, not a table",
                     hint="Use --format turtle, json-ld or ntriples.",
                 )
-            return writers[fmt](result.graph)
+            return Serialised(writers[fmt](result.graph))
         if fmt in GRAPH_FORMATS:
             raise QueryError(
                 f"{result.query.where} is a {result.form} query: --format {fmt} is for graphs",
                 hint="Use --format " + ", ".join(TABLE_FORMATS) + ".",
             )
         if result.form == "ASK" and fmt != "json":
-            return "true\n" if result.boolean else "false\n"
+            return Blocks((Line("true" if result.boolean else "false"),))
         return None
 
 
