@@ -1,5 +1,7 @@
-"""Run every command in every format on the bundled data and on a small generated graph,
-and store what each wrote (stdout, stderr, exit code) under one folder per run.
+"""Run every command in every format on the bundled data and on a small generated graph, and
+the outputs for people (``show``, ``search``, ``eligible``, ``compare``, the coverage matrix, a
+query's caveat, the CTDL check, invalid data …) at terminal widths 40 to 200 and with
+``--wide``, and store what each wrote (stdout, stderr, exit code) under one folder per run.
 
 ``python tools/snapshot_outputs.py OUTDIR`` then ``diff -r OLD NEW``: a change of shape only
 (a refactoring) must leave every file byte-identical. ``python tools/snapshot_outputs.py
@@ -154,6 +156,9 @@ def _differences(cmp: filecmp.dircmp, prefix: str) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
+    if not argv or argv[0].startswith("-") and argv[0] != "--against":
+        print(__doc__.strip() + "\n\nusage: python tools/snapshot_outputs.py OUTDIR | --against REF")
+        return 0 if argv[:1] in (["-h"], ["--help"]) else 2
     if argv[:1] == ["--against"]:
         return against(argv[1])
     from click.testing import CliRunner
