@@ -670,7 +670,7 @@ def _step_key(iri: str) -> tuple[int, str]:
 
 def _requirements(backend: Backend) -> dict[str, Facts]:
     found: dict[str, Facts] = {}
-    for entity, prop, value, rank in backend.select(internal_query("eligible-requirements")).rows:
+    for entity, prop, value, rank in backend.select_written(internal_query("eligible-requirements")).rows:
         name = _PROPS.get(str(prop))
         if name is not None:
             found.setdefault(str(entity), {}).setdefault(name, []).append((value, rank))

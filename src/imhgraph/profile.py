@@ -140,7 +140,7 @@ def _facts(backend: Backend, iri: str) -> _Facts:
     from rdflib import URIRef
 
     facts = _Facts()
-    for direction, prop, value in backend.select(internal_query("profile-facts"), {"resource": URIRef(iri)}).rows:
+    for direction, prop, value in backend.select_written(internal_query("profile-facts"), {"resource": URIRef(iri)}).rows:
         if str(direction) == "out":
             facts.out.setdefault(str(prop), []).append(value)
         else:
@@ -184,7 +184,7 @@ def _source_meta(backend: Backend) -> dict[str, tuple[str | None, str | None]]:
     key = "profile-source-meta"
     if key not in backend.memo:
         found: dict[str, tuple[str | None, str | None]] = {}
-        for source, page_title, retrieved in backend.select(internal_query("source-meta")).rows:
+        for source, page_title, retrieved in backend.select_written(internal_query("source-meta")).rows:
             found[str(source)] = (str(page_title) if page_title is not None else None,
                                   str(retrieved) if retrieved is not None else None)
         backend.memo[key] = found

@@ -29,7 +29,7 @@ def gather(backend: Backend, *, rollup: bool = False) -> ReportInputs:
     groups = analyze.communities(data, similar=similar)
     central = analyze.centrality(data, rollup=rollup)
     rankings = [coverage.rank_programs(data, c) for c in data.credentials if data.required.get(c)]
-    dates = backend.select(internal_query("report-retrieved")).rows
+    dates = backend.select_written(internal_query("report-retrieved")).rows
     retrieved = sorted({str(when) for _, when in dates})
     dated = frozenset(str(resource) for resource, _ in dates)
     sources = _program_sources(backend.select(internal_query("report-program-sources")).rows)

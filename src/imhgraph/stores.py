@@ -87,6 +87,32 @@ class Backend(ABC):
     def close(self) -> None:
         """Release what the backend holds (files, connections)."""
 
+    @property
+    def overlay(self) -> Overlay:
+        """The literals as written where the store keeps another form (:mod:`imhgraph.exact`)."""
+        return Overlay()
+
+    def stored_keys(self, subject: Any, predicate: Any, obj: Any) -> list[tuple[Any, Any]]:
+        """``(subject, predicate)`` of the stored triples with object *obj* (Oxigraph terms;
+        a subject or predicate of None matches any)."""
+        bindings = {"o": to_rdflib(obj)}
+        if subject is not None:
+            bindings["s"] = to_rdflib(subject)
+        if predicate is not None:
+            bindings["p"] = to_rdflib(predicate)
+        rows = self.select("SELECT ?s ?p WHERE { ?s ?p ?o }", bindings).rows
+        return [(from_rdflib(s), from_rdflib(p)) for s, p in rows if s is not None and p is not None]
+
+    def select_written(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
+        """:meth:`select` with the literals of the answer as written, where the answer shows
+        which triples they come from (:func:`imhgraph.exact.written_rows`): for whatever is
+        shown to people or written out (``query``, ``show``)."""
+        from .exact import written_rows
+
+        result = self.select(query, bindings)
+        rows = written_rows(self, query, result.variables, result.rows, bindings)
+        return result if rows is result.rows else SelectResult(result.variables, rows)
+
 
 class OxigraphBackend(Backend):
     """An Oxigraph store, in memory or on disk; all SPARQL runs in Oxigraph."""
@@ -135,6 +161,12 @@ class OxigraphBackend(Backend):
         if cached is None:
             cached = self.memo["overlay"] = Overlay.of_store(self.store)
         return cached
+
+    def stored_keys(self, subject: Any, predicate: Any, obj: Any) -> list[tuple[Any, Any]]:
+        return [
+            (q.subject, q.predicate)
+            for q in self.store.quads_for_pattern(subject, predicate, obj, ox.DefaultGraph())
+        ]
 
     def exact_triples(self) -> Iterator[ox.Triple]:
         """The default graph's triples with every literal as written."""

@@ -91,7 +91,7 @@ def load_evidence(backend: Backend, program: str | None = None) -> Evidence:
     bindings = {"program": URIRef(str(program))} if program else None
     names = labels(backend)
     details: dict[tuple[str, str], dict[str, Any]] = {}
-    for prog, course, code, credits, unit, hours, required, source in backend.select(
+    for prog, course, code, credits, unit, hours, required, source in backend.select_written(
         internal_query("coverage-courses"), bindings
     ).rows:
         d = details.setdefault((str(prog), str(course)), {"sources": set()})
