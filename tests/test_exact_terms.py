@@ -297,3 +297,83 @@ def test_shapes_that_are_not_well_formed_shacl_are_refused_plainly(tmp_path, run
     assert result.exit_code == 2
     assert "sh:maxLength" in result.stderr and "not well-formed SHACL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --- sh:datatype and lexical forms (XSD grammar), values shown as written ---------------------
+
+
+@pytest.mark.parametrize(
+    "lexical, datatype, expected",
+    [
+        ("2011-01-01", "dateTime", False),  # no time part
+        ("2011-01-01T00:00:00", "dateTime", True),
+        ("2011-01-01T24:00:00", "dateTime", True),  # XSD 1.1 end of day
+        ("2011-01-01T10:00:00.5+14:00", "dateTime", True),
+        ("2011-01-01T10:00:00+15:00", "dateTime", False),
+        ("2011-1-1", "date", False),
+        ("2011-01-01Z", "date", True),
+        (" 5", "integer", False),
+        ("+05", "int", True),
+        ("1.5", "integer", False),
+        (".5", "decimal", True),
+        ("1.", "decimal", True),
+        ("1e5", "decimal", False),
+        ("INF", "double", True),
+        ("inf", "double", False),
+        ("TRUE", "boolean", False),
+        ("1", "boolean", True),
+        ("maybe", "boolean", False),
+        ("P1Y2M3DT4H5M6.5S", "duration", True),
+        ("P", "duration", False),
+        ("PT", "duration", False),
+        ("P1Y", "dayTimeDuration", False),
+        ("12:00:00", "time", True),
+        ("25:00:00", "time", False),
+    ],
+)
+def test_lexical_forms_are_judged_by_the_xsd_grammar(lexical, datatype, expected):
+    from imhgraph.exact import well_formed
+
+    assert well_formed(lexical, str(XSD) + datatype) is expected
+
+
+def test_ill_formed_datetime_is_flagged_by_sh_datatype_on_both_engines(tmp_path, monkeypatch, run):
+    # rdflib reads "2011-01-01" as a dateTime at midnight; XSD's grammar requires the time:
+    # SHACL's sh:datatype asks for a well-formed literal, so it is a violation on either engine
+    data = _write(
+        tmp_path,
+        "d.ttl",
+        'ex:x ex:p "2011-01-01"^^xsd:dateTime .\nex:y ex:p "2011-01-01T00:00:00"^^xsd:dateTime .\n'
+        "ex:S a sh:NodeShape ; sh:targetNode ex:x, ex:y ; sh:property [ sh:path ex:p ; sh:datatype xsd:dateTime ] .\n",
+    )
+    fast, slow = _both_engines(monkeypatch, data, data)
+    assert fast == slow
+    assert [(r[0], str(r[2]), r[2].datatype) for r in fast] == [(URIRef(EX + "x"), "2011-01-01", XSD.dateTime)]
+    for engine in ("", "pyshacl"):
+        monkeypatch.setenv("IMHGRAPH_VALIDATOR", engine)
+        result = run("--data", data, "validate", "--shapes", data, "--format", "json")
+        assert result.exit_code == 1, engine
+        assert [r["value"] for r in json.loads(result.stdout)["results"]] == ["2011-01-01"], engine
+
+
+@pytest.mark.parametrize("engine", ["", "pyshacl"])
+def test_validate_shows_an_ill_typed_boolean_as_written(tmp_path, monkeypatch, run, engine):
+    # issue 17 item 12: "maybe"^^xsd:boolean was shown as (value: false)
+    data = _write(
+        tmp_path,
+        "d.ttl",
+        'ex:x ex:p "maybe"^^xsd:boolean .\n'
+        "ex:S a sh:NodeShape ; sh:targetNode ex:x ; sh:property [ sh:path ex:p ; sh:datatype xsd:boolean ] .\n",
+    )
+    monkeypatch.setenv("IMHGRAPH_VALIDATOR", engine)
+    text = run("--data", data, "validate", "--shapes", data)
+    assert text.exit_code == 1
+    assert "(value: maybe)" in text.stdout and "false" not in text.stdout
+    as_json = run("--data", data, "validate", "--shapes", data, "--format", "json")
+    assert [r["value"] for r in json.loads(as_json.stdout)["results"]] == ["maybe"]
+    turtle = run("--data", data, "validate", "--shapes", data, "--format", "turtle")
+    assert 'sh:value "maybe"^^xsd:boolean' in turtle.stdout
+    import pyoxigraph as ox  # rdflib's Turtle parser would read "maybe" as false
+
+    values = [q.object for q in ox.parse(turtle.stdout.encode(), format=ox.RdfFormat.TURTLE) if q.predicate.value == str(SH.value)]
+    assert [(v.value, v.datatype.value) for v in values] == [("maybe", str(XSD.boolean))]

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .exact import Overlay, quiet_rdflib
+from .exact import Overlay, mark_ill_formed, quiet_rdflib
 from .namespaces import XSD_STRING, bind_all
 
 quiet_rdflib()
@@ -210,7 +210,9 @@ def to_rdflib(term: Any) -> Node | None:
             return Literal(term.value, lang=term.language, normalize=False)
         if datatype == XSD_STRING:
             return Literal(term.value, normalize=False)
-        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+        # A form rdflib reads although XSD's grammar does not ("2011-01-01"^^xsd:dateTime)
+        # is marked ill-typed, so that every engine judges it so (imhgraph.exact).
+        return mark_ill_formed(Literal(term.value, datatype=URIRef(datatype), normalize=False))
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise TypeError(f"unsupported RDF term {term!r}")
