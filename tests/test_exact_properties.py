@@ -195,7 +195,7 @@ _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "l
 
 
 def _numeric(lexical: str, described: str) -> bool:
-    from imhgraph.exact import well_formed
+    from imhgraph.lexical import well_formed
 
     datatype = next((d for d in _NUMERIC if f"'{d}'" in described), None)
     return datatype is not None and bool(well_formed(lexical, datatype))

@@ -332,7 +332,7 @@ def test_shapes_that_are_not_well_formed_shacl_are_refused_plainly(tmp_path, run
     ],
 )
 def test_lexical_forms_are_judged_by_the_xsd_grammar(lexical, datatype, expected):
-    from imhgraph.exact import well_formed
+    from imhgraph.lexical import well_formed
 
     assert well_formed(lexical, str(XSD) + datatype) is expected
 

@@ -64,6 +64,7 @@ def test_push_replaces_the_default_graph(server: OxigraphServer, run: Callable[.
         "url": f"{server.url}/store",
         "endpoint_triples": solo,
         "default_graph_is_union": False,
+        "literals_not_as_written": 0,
     }
     listing = run("--endpoint", server.url, "stats", "--format", "json")
     assert json.loads(listing.stdout)["counts"]["programs"] == 1  # type: ignore[attr-defined]

@@ -91,6 +91,7 @@ def test_push_with_digest_authentication_to_the_protected_graph_store(
         "url": protected,
         "endpoint_triples": expected,
         "default_graph_is_union": False,
+        "literals_not_as_written": 0,
     }
 
 

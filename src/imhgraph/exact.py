@@ -23,7 +23,9 @@ dates) has no records, and costs nothing but the check at load time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
+from typing import Any
+import re
 from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
@@ -36,16 +38,82 @@ _DT = "urn:imhgraph:exact:"
 _LANG = "urn:imhgraph:exact-lang:"
 _LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _SCRATCH_P = ox.NamedNode("urn:imhgraph:scratch:p")
+#: the subject of a record that holds for every blank node (pushed to an endpoint, where the
+#: blank nodes of the data and of the records are different nodes: see :func:`blank_records`).
+ANY_BLANK_NODE = ox.NamedNode("urn:imhgraph:exact:any-blank-node")
 
 Key = tuple[object, object, object]
 
 
 def may_be_rewritten(literal: ox.Literal) -> bool:
-    """Whether Oxigraph might store *literal* differently from how it is written."""
-    language = literal.language
-    if language:
-        return language != language.lower()
-    return literal.datatype.value != XSD_STRING
+    """Whether Oxigraph might store *literal* differently from how it is written (a language
+    tag's case is lost before: see :func:`written_languages`)."""
+    return not literal.language and literal.datatype.value != XSD_STRING
+
+
+# A language tag keeps its case nowhere in Oxigraph: its parsers and even ``ox.Literal`` lower
+# it ("en-US" → "en-us"; RDF 1.1 allows that, the tag's value space is lower case). A literal
+# written with capitals in its tag is held, wherever imhgraph must give it back as written, as a
+# literal of the datatype ``urn:imhgraph:exact-lang:`` + the tag (:func:`lang_literal`), turned
+# into ``"…"@en-US`` when it leaves: by :func:`imhgraph.stores.to_rdflib` and, in text Oxigraph
+# serialised, by :func:`written_text`.
+
+
+def lang_literal(value: str, tag: str) -> ox.Literal:
+    """The literal *value* with the language *tag* as written (see above)."""
+    if tag == tag.lower():
+        return ox.Literal(value, language=tag)
+    return ox.Literal(value, datatype=ox.NamedNode(_LANG + quote(tag, safe="")))
+
+
+def written_language(literal: object) -> str | None:
+    """The language tag as written of a :func:`lang_literal` holding capitals, else None."""
+    if type(literal) is ox.Literal and not literal.language:
+        datatype = literal.datatype.value
+        if datatype.startswith(_LANG):
+            return unquote(datatype[len(_LANG):])
+    return None
+
+
+_WRITTEN_LANG = re.compile(r'("(?:[^"\\\n]|\\.)*")(\^\^<' + re.escape(_LANG) + r'([^>]*)>)?')
+
+
+def written_text(text: str) -> str:
+    """N-Triples or Turtle that Oxigraph wrote, with each language tag as written (see above)."""
+    if _LANG not in text:
+        return text
+
+    def tag(match: re.Match[str]) -> str:
+        if match.group(2) is None:
+            return match.group(0)
+        return match.group(1) + "@" + unquote(match.group(3))
+
+    return _WRITTEN_LANG.sub(tag, text)
+
+
+_TAG_SPELLING = re.compile(
+    rb"""(?:"@language"\s*:\s*"|xml:lang\s*=\s*["']|["']@)([A-Za-z]+(?:-[A-Za-z0-9]+)*)"""
+)
+# two quick searches (one literal first character each: fast on large files) before the scan
+_CAPITAL_TAG = (re.compile(rb"@[a-z0-9-]*[A-Z]"), re.compile(rb"lang(?:uage)?[^A-Za-z]{0,12}[a-z0-9-]*[A-Z]"))
+
+
+def written_languages(content: bytes) -> dict[str, str]:
+    """Lower-cased language tag → its spelling, for the tags *content* (an RDF file in any
+    syntax) writes with capitals, and in one spelling only: Oxigraph's parser lowers every
+    tag, so which literal had which spelling is known only where the file spells a tag one way
+    (``en-US`` throughout). A tag spelt two ways (``en-US`` and ``en-us``) comes back lower case."""
+    if not any(quick.search(content) for quick in _CAPITAL_TAG):
+        return {}
+    spellings: dict[str, set[str]] = {}
+    for match in _TAG_SPELLING.finditer(content):
+        tag = match.group(1).decode("ascii")
+        spellings.setdefault(tag.lower(), set()).add(tag)
+    return {
+        lower: next(iter(found))
+        for lower, found in spellings.items()
+        if len(found) == 1 and next(iter(found)) != lower
+    }
 
 
 def stored_forms(literals: list[ox.Literal]) -> list[ox.Literal]:
@@ -56,7 +124,9 @@ def stored_forms(literals: list[ox.Literal]) -> list[ox.Literal]:
     )
     result: list[ox.Literal] = list(literals)
     for quad in scratch.quads_for_pattern(None, _SCRATCH_P, None, ox.DefaultGraph()):
-        result[int(quad.subject.value.rsplit(":", 1)[1])] = quad.object
+        i = int(quad.subject.value.rsplit(":", 1)[1])
+        tag = written_language(literals[i])
+        result[i] = ox.Literal(literals[i].value, language=tag) if tag else quad.object
     return result
 
 
@@ -64,6 +134,8 @@ def encode(literal: ox.Literal) -> ox.Literal:
     """*literal* in a form Oxigraph stores as it is (for :data:`EXACT_GRAPH`)."""
     if literal.language:
         return ox.Literal(literal.value, datatype=ox.NamedNode(_LANG + quote(literal.language, safe="")))
+    if literal.datatype.value.startswith(_LANG):
+        return literal  # a language tag as written (lang_literal)
     return ox.Literal(literal.value, datatype=ox.NamedNode(_DT + quote(literal.datatype.value, safe="")))
 
 
@@ -71,7 +143,7 @@ def decode(literal: ox.Literal) -> ox.Literal | None:
     """The written literal that :func:`encode` gave *literal*; None if it is not one."""
     datatype = literal.datatype.value
     if datatype.startswith(_LANG):
-        return ox.Literal(literal.value, language=unquote(datatype[len(_LANG):]))
+        return lang_literal(literal.value, unquote(datatype[len(_LANG):]))
     if datatype.startswith(_DT):
         return ox.Literal(literal.value, datatype=ox.NamedNode(unquote(datatype[len(_DT):])))
     return None
@@ -86,16 +158,31 @@ class Loader:
         self.store = store
         self._typed: list[ox.Quad] = []
 
-    def add(self, quads: Iterable[ox.Quad]) -> None:
-        """Add *quads* to the store (watching the literals that may be rewritten)."""
+    def add(self, quads: Iterable[ox.Quad], languages: dict[str, str] | None = None) -> None:
+        """Add *quads* to the store (watching the literals that may be rewritten).
+
+        :param languages: lower-cased language tag → spelling as written, for the tags the
+            source spells with capitals (:func:`written_languages`: the parser lowered them).
+        """
         typed = self._typed
         default = ox.DefaultGraph()
 
         def watched() -> Iterator[ox.Quad]:
             for quad in quads:
                 obj = quad.object
-                if type(obj) is ox.Literal and quad.graph_name == default and may_be_rewritten(obj):
-                    typed.append(quad)
+                if type(obj) is ox.Literal and quad.graph_name == default:
+                    language = obj.language
+                    if language:
+                        if languages and language in languages:
+                            written = lang_literal(obj.value, languages[language])
+                            typed.append(ox.Quad(quad.subject, quad.predicate, written, default))
+                    elif obj.datatype.value.startswith(_LANG):
+                        # a tag as written (lang_literal): stored as Oxigraph keeps it
+                        typed.append(quad)
+                        lowered = ox.Literal(obj.value, language=written_language(obj))
+                        quad = ox.Quad(quad.subject, quad.predicate, lowered, default)
+                    elif may_be_rewritten(obj):
+                        typed.append(quad)
                 yield quad
 
         self.store.extend(watched())
@@ -161,6 +248,10 @@ class Overlay:
             found = self.entries.get((subject, predicate, obj))
             if found:
                 return found
+            if type(subject) is ox.BlankNode:
+                found = self.entries.get((ANY_BLANK_NODE, predicate, obj))
+                if found:
+                    return found
         return (obj,)
 
     def triples(self, triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
@@ -193,6 +284,82 @@ class Overlay:
                 yield ox.Quad(s, p, encode(o), EXACT_GRAPH)
 
 
+def blank_records(overlay: Overlay, stored_keys: object) -> tuple[list[ox.Triple], int]:
+    """The records of *overlay* as triples to push to an endpoint, and how many written forms
+    of literals of blank nodes cannot go with them.
+
+    The data and its records are two uploads, and a blank node of one is not a blank node of
+    the other on the server: a record about a blank node is pushed with the subject
+    :data:`ANY_BLANK_NODE` instead, which holds for a property and stored value exactly when
+    every blank node with that property and stored value wrote it the same way (*stored_keys*:
+    ``Backend.stored_keys``, to count them). Where blank nodes wrote one value differently, the
+    endpoint gives the stored form back."""
+    out: list[ox.Triple] = []
+    blank: dict[tuple[object, object], list[tuple[ox.Literal, ...]]] = {}
+    for (s, p, stored), objects in overlay.entries.items():
+        if type(s) is ox.BlankNode:
+            blank.setdefault((p, stored), []).append(objects)
+        else:
+            out.extend(ox.Triple(s, p, encode(o)) for o in objects)
+    lost = 0
+    for (p, stored), forms in blank.items():
+        subjects = [s for s, _ in stored_keys(None, p, stored) if type(s) is ox.BlankNode]  # type: ignore[operator]
+        if len(set(forms)) == 1 and len(subjects) == len(forms):
+            out.extend(ox.Triple(ANY_BLANK_NODE, p, encode(o)) for o in forms[0])
+        else:
+            lost += sum(len(f) for f in forms)
+    return out, lost
+
+
+# --- terms between Oxigraph and rdflib --------------------------------------------------------
+
+
+def to_rdflib(term: Any) -> Any:
+    """An Oxigraph term as the equal rdflib term (plain literals stay plain, not xsd:string)."""
+    from rdflib import BNode, Literal, URIRef
+
+    from .lexical import mark_ill_formed
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        # normalize=False: the lexical form as it is ("2011-01-01"^^xsd:dateTime stays ill-formed
+        # and visible as such, "02" stays "02"), never rdflib's rewriting of it.
+        datatype = term.datatype.value
+        if term.language:
+            return Literal(term.value, lang=term.language, normalize=False)
+        if datatype == XSD_STRING:
+            return Literal(term.value, normalize=False)
+        if datatype.startswith(_LANG):  # a language tag as written (imhgraph.exact)
+            return Literal(term.value, lang=written_language(term), normalize=False)
+        # A form rdflib reads although XSD's grammar does not ("2011-01-01"^^xsd:dateTime)
+        # is marked ill-typed, so that every engine judges it so (imhgraph.exact).
+        return mark_ill_formed(Literal(term.value, datatype=URIRef(datatype), normalize=False))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise TypeError(f"unsupported RDF term {term!r}")
+
+
+def from_rdflib(term: Any) -> Any:
+    """An rdflib term as the equal Oxigraph term."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            # a tag with capitals, as written (Oxigraph would lower it; imhgraph.exact)
+            return lang_literal(str(term), term.language)
+        if term.datatype is not None and str(term.datatype) != _LANGSTRING:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"unsupported RDF term {term!r}")
+
+
 def quiet_rdflib() -> None:
     """Keep rdflib from printing on stderr about literals that are not well-formed (a logged
     traceback for ``"abc"^^xsd:integer``, a warning for ``"none"^^xsd:boolean``): such a literal
@@ -217,280 +384,3 @@ def records_graph_for(graph: str | None) -> str:
     if graph is None:
         return EXACT_GRAPH.value
     return EXACT_GRAPH.value + "?graph=" + quote(graph, safe="")
-
-
-
-# --- results as written ------------------------------------------------------------------------
-#
-# A query answers with the store's forms. A literal in an answer is given back as written when
-# the query shows where it comes from: a variable that is the object of triple patterns (not
-# computed by BIND, an aggregate or VALUES; SAMPLE, MIN and MAX pass a term through) comes from
-# the stored triples those patterns match, with the subject and predicate the row (or the
-# query's constants and bound values) gives. When every such triple was written the same way,
-# that is the literal's written form; when the literal is exactly one stored triple written in
-# several forms ("02" and "2" for one subject and property), the row comes back once per form,
-# as it would from the graph as written; otherwise (the same value written differently by
-# triples the row cannot tell apart, or a computed value) the store's form is kept.
-
-Spec = tuple[str, object] | None  # ("var", name) | ("term", rdflib term) | None: unknown
-
-
-class _Sources:
-    """Which triple patterns each variable of a query is the object of."""
-
-    def __init__(self) -> None:
-        self.patterns: dict[str, list[tuple[Spec, Spec]]] = {}
-        self.aliases: dict[str, set[str]] = {}
-        self.computed: set[str] = set()
-
-    def of(self, var: str, seen: frozenset[str] = frozenset()) -> list[tuple[Spec, Spec]] | None:
-        """The patterns *var*'s values come from; None when some of them are computed."""
-        if var in self.computed or var in seen:
-            return None if var in self.computed else []
-        found = list(self.patterns.get(var, ()))
-        for source in self.aliases.get(var, ()):
-            if source == var:
-                continue
-            more = self.of(source, seen | {var})
-            if more is None:
-                return None
-            found += more
-        return found
-
-
-_PASS_THROUGH = ("Aggregate_Sample", "Aggregate_Min", "Aggregate_Max")
-
-
-def _spec(term: object) -> Spec:
-    from rdflib import BNode, Literal, URIRef, Variable
-
-    if isinstance(term, Variable):
-        return ("var", str(term))
-    if isinstance(term, (URIRef, Literal)) and not isinstance(term, BNode):
-        return ("term", term)
-    return None  # a blank node of the query (a variable of its own) or a property path
-
-
-def _walk(node: object, sources: _Sources, in_graph: bool) -> None:
-    from rdflib import Variable
-    from rdflib.paths import Path
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    if isinstance(node, CompValue):
-        name = node.name
-        if name == "BGP":
-            for s, p, o in node.get("triples") or ():
-                if isinstance(o, Variable):
-                    if in_graph:
-                        sources.computed.add(str(o))  # a named graph's: not recorded
-                    else:
-                        path = isinstance(p, Path)
-                        sources.patterns.setdefault(str(o), []).append(
-                            (None if path else _spec(s), None if path else _spec(p))
-                        )
-        elif name == "Extend":
-            var, expr = str(node["var"]), node.get("expr")
-            if isinstance(expr, Variable):
-                sources.aliases.setdefault(var, set()).add(str(expr))
-            else:
-                sources.computed.add(var)
-        elif name.startswith("Aggregate_"):
-            res = node.get("res")
-            if res is not None:
-                inner = node.get("vars")
-                if name in _PASS_THROUGH and isinstance(inner, Variable):
-                    sources.aliases.setdefault(str(res), set()).add(str(inner))
-                else:
-                    sources.computed.add(str(res))
-        elif name == "values":
-            for row in node.get("res") or ():
-                sources.computed.update(str(v) for v in row)
-        for key, value in node.items():
-            if key != "_vars":
-                _walk(value, sources, in_graph or name == "Graph" and key == "p")
-    elif isinstance(node, dict):
-        for value in node.values():
-            _walk(value, sources, in_graph)
-    elif isinstance(node, (list, tuple)):
-        for value in node:
-            _walk(value, sources, in_graph)
-
-
-_SOURCES_CACHE: dict[str, _Sources | None] = {}
-
-
-def query_sources(text: str) -> _Sources | None:
-    """What the query *text* says about where its variables' values come from (None: a query
-    rdflib cannot translate, whose literals are then left as the store gives them)."""
-    if text in _SOURCES_CACHE:
-        return _SOURCES_CACHE[text]
-    try:
-        from rdflib.plugins.sparql.algebra import translateQuery
-        from rdflib.plugins.sparql.parser import parseQuery
-
-        algebra = translateQuery(parseQuery(text)).algebra
-        sources: _Sources | None = _Sources()
-        _walk(algebra, sources, False)
-    except Exception:  # noqa: BLE001 — a query rdflib cannot read: nothing is mapped
-        sources = None
-    if len(_SOURCES_CACHE) > 256:
-        _SOURCES_CACHE.clear()
-    _SOURCES_CACHE[text] = sources
-    return sources
-
-
-def written_rows(
-    backend: object,
-    query: str,
-    variables: tuple[str, ...],
-    rows: list[tuple[object, ...]],
-    bindings: Mapping[str, object] | None = None,
-) -> list[tuple[object, ...]]:
-    """The SELECT *rows* (rdflib terms, as *backend* answered *query*) with their literals as
-    written (see above); the same list when the backend rewrote nothing."""
-    if not rows:
-        return rows
-    from .errors import EndpointError
-
-    try:
-        overlay = getattr(backend, "overlay", None)
-    except EndpointError:  # a server that cannot say: its answer as it gave it
-        return rows
-    if not overlay:
-        return rows
-    from rdflib import Literal
-
-    from .stores import from_rdflib, to_rdflib
-
-    index = overlay.by_object()
-    columns = [i for i, _ in enumerate(variables) if any(isinstance(r[i], Literal) for r in rows)]
-    if not columns or not any(
-        isinstance(r[i], Literal) and from_rdflib(r[i]) in index for r in rows for i in columns
-    ):
-        return rows
-    sources = query_sources(query)
-    if sources is None:
-        return rows
-    origins = {i: sources.of(variables[i]) for i in columns}
-    position = {v: i for i, v in enumerate(variables)}
-    memo: dict[tuple[object, object, object], list[tuple[object, object]]] = {}
-
-    def resolve(spec: Spec, row: tuple[object, ...]) -> object:
-        if spec is None:
-            return None
-        kind, value = spec
-        if kind == "var":
-            i = position.get(value)  # type: ignore[arg-type]
-            value = row[i] if i is not None else (bindings or {}).get(value)  # type: ignore[arg-type]
-            if value is None:
-                return None
-        term = from_rdflib(value)
-        return None if type(term) is ox.BlankNode and getattr(backend, "kind", "") == "endpoint" else term
-
-    def options(row: tuple[object, ...], i: int) -> list[object]:
-        cell = row[i]
-        patterns = origins.get(i)
-        if not isinstance(cell, Literal) or not patterns:
-            return [cell]
-        stored = from_rdflib(cell)
-        if stored not in index:
-            return [cell]
-        keys: set[tuple[object, object]] = set()
-        for s_spec, p_spec in patterns:
-            s, p = resolve(s_spec, row), resolve(p_spec, row)
-            if (s, p, stored) not in memo:
-                memo[(s, p, stored)] = backend.stored_keys(s, p, stored)  # type: ignore[attr-defined]
-            keys.update(memo[(s, p, stored)])
-        forms: list[ox.Literal] = []
-        for s, p in sorted(keys, key=str):
-            for form in overlay.objects(s, p, stored):
-                if form not in forms:
-                    forms.append(form)
-        if len(forms) == 1 or (len(keys) == 1 and forms):
-            return [to_rdflib(f) for f in forms]
-        return [cell]
-
-    out: list[tuple[object, ...]] = []
-    for row in rows:
-        choices = {i: options(row, i) for i in columns}
-        if all(len(c) == 1 for c in choices.values()):
-            cells = list(row)
-            for i, c in choices.items():
-                cells[i] = c[0]
-            out.append(tuple(cells))
-            continue
-        import itertools
-
-        order = list(choices)
-        for combination in itertools.product(*(choices[i] for i in order)):
-            cells = list(row)
-            for i, value in zip(order, combination):
-                cells[i] = value
-            out.append(tuple(cells))
-    return out
-
-
-# --- well-formed lexical forms -------------------------------------------------------------------
-#
-# SHACL's sh:datatype asks for a literal that is well-formed for its datatype. rdflib (and so
-# pySHACL) accepts some lexical forms that XSD does not: "2011-01-01"^^xsd:dateTime (no time),
-# " 5"^^xsd:integer (spaces). The grammar of XSD 1.1 Part 2 decides, for the datatypes below;
-# a literal rdflib reads although XSD does not is marked ill-typed (:func:`mark_ill_formed`),
-# so that both validation engines flag it, with its value as written.
-
-import re as _re
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_RX_TZ = r"(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
-_RX_YEAR = r"-?([1-9][0-9]{3,}|0[0-9]{3})"
-_RX_DATE = _RX_YEAR + r"-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
-_RX_TIME = r"(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?|24:00:00(\.0+)?)"
-_RX_DT = r"(([0-9]+H)([0-9]+M)?([0-9]+(\.[0-9]+)?S)?|([0-9]+M)([0-9]+(\.[0-9]+)?S)?|[0-9]+(\.[0-9]+)?S)"
-_RX_YM = r"([0-9]+Y([0-9]+M)?|[0-9]+M)"
-_RX_INTEGER = r"[+-]?[0-9]+"
-_RX_DECIMAL = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
-_RX_FLOAT = r"([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([Ee][+-]?[0-9]+)?|[+-]?INF|NaN)"
-LEXICAL_SPACE: dict[str, _re.Pattern[str]] = {
-    _XSD + name: _re.compile(pattern)
-    for name, pattern in {
-        "boolean": r"true|false|1|0",
-        "decimal": _RX_DECIMAL,
-        "float": _RX_FLOAT,
-        "double": _RX_FLOAT,
-        "date": _RX_DATE + _RX_TZ,
-        "time": _RX_TIME + _RX_TZ,
-        "dateTime": _RX_DATE + "T" + _RX_TIME + _RX_TZ,
-        "dateTimeStamp": _RX_DATE + "T" + _RX_TIME + r"(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))",
-        "gYear": _RX_YEAR + _RX_TZ,
-        "gYearMonth": _RX_YEAR + r"-(0[1-9]|1[0-2])" + _RX_TZ,
-        "duration": r"-?P(" + _RX_YM + r"([0-9]+D)?(T" + _RX_DT + r")?|[0-9]+D(T" + _RX_DT + r")?|T" + _RX_DT + ")",
-        "dayTimeDuration": r"-?P([0-9]+D(T" + _RX_DT + r")?|T" + _RX_DT + ")",
-        "yearMonthDuration": r"-?P" + _RX_YM,
-        **{
-            name: _RX_INTEGER
-            for name in (
-                "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-                "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort",
-                "unsignedByte",
-            )
-        },
-    }.items()
-}
-
-
-def well_formed(lexical: str, datatype: str) -> bool | None:
-    """Whether *lexical* is in the lexical space of the XSD *datatype* (None: a datatype this
-    module has no grammar for)."""
-    pattern = LEXICAL_SPACE.get(datatype)
-    return None if pattern is None else pattern.fullmatch(lexical) is not None
-
-
-def mark_ill_formed(literal: object) -> object:
-    """*literal* (rdflib), marked ill-typed where rdflib reads a lexical form that XSD's
-    grammar does not allow (see above); the same literal otherwise."""
-    datatype = getattr(literal, "datatype", None)
-    if datatype is not None and literal.ill_typed is False:  # type: ignore[attr-defined]
-        pattern = LEXICAL_SPACE.get(str(datatype))
-        if pattern is not None and pattern.fullmatch(str(literal)) is None:
-            literal._ill_typed = True  # type: ignore[attr-defined]
-    return literal

@@ -101,9 +101,11 @@ def to_turtle(source: Graph | Backend) -> str:
     subjects, the project's prefixes; written by Oxigraph's serializer (fast at any size)."""
     import pyoxigraph as ox
 
-    text = ox.serialize(
+    from .exact import written_text
+
+    text = written_text(ox.serialize(
         _sorted_oxigraph_triples(source), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES)
-    ).decode("utf-8")
+    ).decode("utf-8"))
     # The prefix lines in the project's own order (not the serializer's), then a blank line
     # before every subject so that the file reads as one block per resource.
     out = [f"@prefix {prefix}: <{ns}> ." for prefix, ns in PREFIXES.items()]
@@ -122,7 +124,9 @@ def to_ntriples(source: Graph | Backend) -> str:
     """N-Triples (canonical form), one triple per line, lines sorted."""
     import pyoxigraph as ox
 
-    text = ox.serialize(_sorted_oxigraph_triples(source), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    from .exact import written_text
+
+    text = written_text(ox.serialize(_sorted_oxigraph_triples(source), format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
     lines = sorted(line for line in text.split("\n") if line.strip())
     return "\n".join(lines) + "\n"
 

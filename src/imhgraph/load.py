@@ -270,7 +270,7 @@ def parse_into(
         check_xml_entities(path, content)
     if fmt in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
         check_nesting(path, fmt, content)
-    from .exact import Loader
+    from .exact import Loader, written_languages
 
     own = loader is None
     if own:
@@ -282,7 +282,8 @@ def parse_into(
             # Every named graph of a dataset file is read into the working graph: imhgraph
             # answers over one graph, and data in a graph it never reads would be dropped.
             quads = (ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
-        loader.add(quads)
+        # language tags as written: the parser lowers them (imhgraph.exact)
+        loader.add(quads, written_languages(content))
     except SyntaxError as exc:
         message = str(exc)
         if "LoadDocumentCallback" in message or "remote context" in message.lower():

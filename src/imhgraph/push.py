@@ -27,6 +27,9 @@ class PushResult(Result):
     graph: str | None
     url: str
     endpoint_triples: int | None
+    #: written forms of literals of blank nodes that reading the endpoint cannot give back
+    #: (blank nodes writing one value differently: imhgraph.exact.blank_records).
+    unrecorded: int = 0
 
     @property
     def union(self) -> bool:
@@ -42,6 +45,7 @@ class PushResult(Result):
             "url": self.url,
             "endpoint_triples": self.endpoint_triples,
             "default_graph_is_union": self.union,
+            "literals_not_as_written": self.unrecorded,
         }
 
     def document(self, fmt: str) -> Blocks | None:
@@ -56,8 +60,18 @@ class PushResult(Result):
 
     def advice(self) -> str | None:
         """What to tell the person on stderr, if anything."""
-        if not self.union:
-            return None
+        notes = []
+        if self.unrecorded:
+            notes.append(
+                f"note: {self.unrecorded} literal(s) of blank nodes are written in forms the endpoint stores "
+                "as one value, and different blank nodes write that value differently (e.g. \"02\" and \"2\"): "
+                "read back from the endpoint they come in the store's form. Give those nodes IRIs to keep them as written."
+            )
+        if self.union:
+            notes.append(self._union_warning())
+        return "\n".join(notes) or None
+
+    def _union_warning(self) -> str:
         return (
             f"warning: the endpoint's default graph holds {self.endpoint_triples} triples, more than the "
             f"{self.triples} pushed: it is the union of all the server's graphs (as Virtuoso's is), so "
@@ -73,7 +87,11 @@ def ntriples(backend: Backend) -> tuple[bytes, int]:
         import pyoxigraph as ox
 
         # every literal as written (imhgraph.exact), not as the local store keeps it
+        from .exact import written_text
+
         body = ox.serialize(backend.exact_triples(), format=ox.RdfFormat.N_TRIPLES)
+        if b"urn:imhgraph:exact-lang:" in body:  # language tags as written
+            body = written_text(body.decode("utf-8")).encode("utf-8")
         return body, body.count(b"\n")
     graph = backend.graph()
     return graph.serialize(format="nt", encoding="utf-8"), len(graph)
@@ -124,21 +142,22 @@ def push(
             # Virtuoso: "… the endpoint is not configured to have default graph"
             exc.hint = "This store has no default graph of its own: push with --graph IRI and read with --endpoint-graph IRI."
         raise
-    _push_records(backend, urls, graph, timeout)
-    return PushResult(count, graph, urls.gsp, _count_at(urls, graph, timeout, query_method))
+    lost = _push_records(backend, urls, graph, timeout)
+    return PushResult(count, graph, urls.gsp, _count_at(urls, graph, timeout, query_method), lost)
 
 
-def _push_records(backend: Backend, urls: EndpointUrls, graph: str | None, timeout: float) -> None:
+def _push_records(backend: Backend, urls: EndpointUrls, graph: str | None, timeout: float) -> int:
     """The literals as written where a store rewrites them (imhgraph.exact), into their own
     named graph, so that reading the endpoint back gives them as written even when the server
     canonicalises (as Oxigraph does). Sent also when there are none: the graph is replaced, so
-    records of data pushed before never apply to this data."""
+    records of data pushed before never apply to this data. Returns how many written forms of
+    literals of blank nodes could not be recorded (:func:`imhgraph.exact.blank_records`)."""
     import pyoxigraph as ox
 
-    from .exact import records_graph_for
+    from .exact import blank_records, records_graph_for
 
-    overlay = getattr(backend, "overlay", None)
-    records = [ox.Triple(q.subject, q.predicate, q.object) for q in overlay.records()] if overlay else []
+    overlay = backend.overlay
+    records, lost = blank_records(overlay, backend.stored_keys) if overlay else ([], 0)
     url = gsp_url(urls.gsp, records_graph_for(graph))
     response = http_request(
         "PUT",
@@ -151,6 +170,7 @@ def _push_records(backend: Backend, urls: EndpointUrls, graph: str | None, timeo
     if records:
         check_status(response, url, "the Graph Store endpoint")
     # with no records the PUT only clears old ones; a server refusing it loses nothing
+    return lost
 
 
 def _count_at(urls: EndpointUrls, graph: str | None, timeout: float, query_method: str) -> int:

@@ -23,12 +23,11 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .exact import Overlay, mark_ill_formed, quiet_rdflib
+from .exact import Overlay, from_rdflib, quiet_rdflib, to_rdflib  # noqa: F401 — the conversions live with the written forms
 from .namespaces import XSD_STRING, bind_all
 
 quiet_rdflib()
 
-_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 @dataclass(frozen=True)
@@ -105,9 +104,9 @@ class Backend(ABC):
 
     def select_written(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
         """:meth:`select` with the literals of the answer as written, where the answer shows
-        which triples they come from (:func:`imhgraph.exact.written_rows`): for whatever is
+        which triples they come from (:func:`imhgraph.answers.written_rows`): for whatever is
         shown to people or written out (``query``, ``show``)."""
-        from .exact import written_rows
+        from .answers import written_rows
 
         result = self.select(query, bindings)
         rows = written_rows(self, query, result.variables, result.rows, bindings)
@@ -196,28 +195,6 @@ class OxigraphBackend(Backend):
             self.store.flush()
 
 
-def to_rdflib(term: Any) -> Node | None:
-    """An Oxigraph term as the equal rdflib term (plain literals stay plain, not xsd:string)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        # normalize=False: the lexical form as it is ("2011-01-01"^^xsd:dateTime stays ill-formed
-        # and visible as such, "02" stays "02"), never rdflib's rewriting of it.
-        datatype = term.datatype.value
-        if term.language:
-            return Literal(term.value, lang=term.language, normalize=False)
-        if datatype == XSD_STRING:
-            return Literal(term.value, normalize=False)
-        # A form rdflib reads although XSD's grammar does not ("2011-01-01"^^xsd:dateTime)
-        # is marked ill-typed, so that every engine judges it so (imhgraph.exact).
-        return mark_ill_formed(Literal(term.value, datatype=URIRef(datatype), normalize=False))
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    raise TypeError(f"unsupported RDF term {term!r}")
-
-
 def apply_overlay(graph: Graph, overlay: Overlay) -> Graph:
     """*graph* (rdflib, as a store gave it) with its literals as written (:mod:`imhgraph.exact`),
     changed in place."""
@@ -235,21 +212,6 @@ def apply_overlay(graph: Graph, overlay: Overlay) -> Graph:
         for w in written:
             graph.add((triple[0], triple[1], w))
     return graph
-
-
-def from_rdflib(term: Node) -> Any:
-    """An rdflib term as the equal Oxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None and str(term.datatype) != _RDF_LANGSTRING:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    raise TypeError(f"unsupported RDF term {term!r}")
 
 
 def memory_backend(data: Sequence[str | os.PathLike[str]] | None = None) -> OxigraphBackend:
