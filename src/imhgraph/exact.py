@@ -29,7 +29,9 @@ import re
 from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
 
+from .lexical import LEXICAL_SPACE
 from .namespaces import XSD_STRING
 
 #: the named graph holding the written forms of the literals Oxigraph rewrote.
@@ -316,10 +318,6 @@ def blank_records(overlay: Overlay, stored_keys: object) -> tuple[list[ox.Triple
 
 def to_rdflib(term: Any) -> Any:
     """An Oxigraph term as the equal rdflib term (plain literals stay plain, not xsd:string)."""
-    from rdflib import BNode, Literal, URIRef
-
-    from .lexical import mark_ill_formed
-
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -336,7 +334,11 @@ def to_rdflib(term: Any) -> Any:
             return Literal(term.value, lang=written_language(term), normalize=False)
         # A form rdflib reads although XSD's grammar does not ("2011-01-01"^^xsd:dateTime)
         # is marked ill-typed, so that every engine judges it so (imhgraph.exact).
-        return mark_ill_formed(Literal(term.value, datatype=URIRef(datatype), normalize=False))
+        literal = Literal(term.value, datatype=URIRef(datatype), normalize=False)
+        pattern = LEXICAL_SPACE.get(datatype)
+        if pattern is not None and literal._ill_typed is False and pattern.fullmatch(term.value) is None:
+            literal._ill_typed = True  # lexical.mark_ill_formed, inlined: this runs for every literal read
+        return literal
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise TypeError(f"unsupported RDF term {term!r}")
@@ -344,8 +346,6 @@ def to_rdflib(term: Any) -> Any:
 
 def from_rdflib(term: Any) -> Any:
     """An rdflib term as the equal Oxigraph term."""
-    from rdflib import BNode, Literal, URIRef
-
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, Literal):
