@@ -58,8 +58,8 @@ class PushResult(Result):
             line += f"; the endpoint now holds {self.endpoint_triples} triples there"
         return Blocks((Line(line),))
 
-    def advice(self) -> str | None:
-        """What to tell the person on stderr, if anything."""
+    def advice(self) -> tuple[str, ...]:
+        """What to tell the person on stderr, one note each, if anything."""
         notes = []
         if self.unrecorded:
             notes.append(
@@ -69,7 +69,7 @@ class PushResult(Result):
             )
         if self.union:
             notes.append(self._union_warning())
-        return "\n".join(notes) or None
+        return tuple(notes)
 
     def _union_warning(self) -> str:
         return (

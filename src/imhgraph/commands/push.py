@@ -41,5 +41,5 @@ def command(ctx: click.Context, endpoint: str | None, graph: str | None, fmt: st
     finally:
         source.close()
     emit_result(result, fmt)
-    if result.advice():
-        click.echo(result.advice(), err=True)
+    for note in result.advice():
+        click.echo(note, err=True)
