@@ -17,6 +17,7 @@ import itertools
 from collections.abc import Mapping
 
 import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef, Variable
 
 from .exact import from_rdflib, to_rdflib
 
@@ -50,8 +51,6 @@ _PASS_THROUGH = ("Aggregate_Sample", "Aggregate_Min", "Aggregate_Max")
 
 
 def _spec(term: object) -> Spec:
-    from rdflib import BNode, Literal, URIRef, Variable
-
     if isinstance(term, Variable):
         return ("var", str(term))
     if isinstance(term, (URIRef, Literal)) and not isinstance(term, BNode):
@@ -60,7 +59,6 @@ def _spec(term: object) -> Spec:
 
 
 def _walk(node: object, sources: _Sources, in_graph: bool) -> None:
-    from rdflib import Variable
     from rdflib.paths import Path
     from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -135,7 +133,7 @@ def written_rows(
     bindings: Mapping[str, object] | None = None,
 ) -> list[tuple[object, ...]]:
     """The SELECT *rows* (rdflib terms, as *backend* answered *query*) with their literals as
-    written (see above); the same list when the backend rewrote nothing."""
+    written (see the module's docstring); the same list when the backend rewrote nothing."""
     if not rows:
         return rows
     from .errors import EndpointError
@@ -146,9 +144,6 @@ def written_rows(
         return rows
     if not overlay:
         return rows
-    from rdflib import Literal
-
-
     index = overlay.by_object()
     columns = [i for i, _ in enumerate(variables) if any(isinstance(r[i], Literal) for r in rows)]
     if not columns or not any(

@@ -22,6 +22,11 @@ process at a time; readers open the store read-only and read its last complete s
 when there is none yet, wait for the load (at most ``--timeout``). A store that a server holds
 open for writing is read but not replaced; one left half-loaded by an older imhgraph (which
 loaded in place) is refused with a :class:`StoreError`.
+
+Why one module: the layout (marker, vocabulary and records graphs), the locks, the load built
+beside the store and swapped in, and the reading of it are one protocol over one folder: each
+part relies on what the others promise (a reader trusts the marker the loader writes last, under
+the lock the swap takes), and split apart they would have to share every private detail.
 """
 
 from __future__ import annotations
