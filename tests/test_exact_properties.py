@@ -110,6 +110,24 @@ def test_every_export_from_memory_is_the_input(tmp_path_factory, triples):
         assert _ex_triples(export(backend, fmt), fmt) == _expected(triples), fmt
 
 
+@_SETTINGS
+@given(triples=graphs)
+def test_every_query_answer_gives_the_input_as_written(tmp_path_factory, triples):
+    # SELECT and CONSTRUCT over every triple: the rows and the graph are the triples as written
+    # (one stored triple written two ways is two rows), never the store's canonical forms
+    from imhgraph import sparql
+    from imhgraph.exact import from_rdflib
+
+    data = _write(tmp_path_factory.mktemp("qry") / "d.nt", triples)
+    backend = memory_backend([data])
+    where = "WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), 'http://example.org/')) }"
+    rows = sparql.run(backend, sparql.query_from_text("SELECT ?s ?p ?o " + where)).select.rows
+    answered = [tuple(str(from_rdflib(t)) for t in row) for row in rows]
+    assert sorted(answered) == sorted(_expected(triples))
+    graph = sparql.run(backend, sparql.query_from_text("CONSTRUCT { ?s ?p ?o } " + where)).graph
+    assert {tuple(str(from_rdflib(t)) for t in triple) for triple in graph} == _expected(triples)
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(triples=graphs)
 def test_every_export_from_a_store_read_back_is_the_input(tmp_path_factory, triples):
