@@ -100,22 +100,65 @@ _TAG_SPELLING = re.compile(
 _CAPITAL_TAG = (re.compile(rb"@[a-z0-9-]*[A-Z]"), re.compile(rb"lang(?:uage)?[^A-Za-z]{0,12}[a-z0-9-]*[A-Z]"))
 
 
-def written_languages(content: bytes) -> dict[str, str]:
-    """Lower-cased language tag → its spelling, for the tags *content* (an RDF file in any
-    syntax) writes with capitals, and in one spelling only: Oxigraph's parser lowers every
-    tag, so which literal had which spelling is known only where the file spells a tag one way
-    (``en-US`` throughout). A tag spelt two ways (``en-US`` and ``en-us``) comes back lower case."""
+Spellings = dict[object, str]
+
+
+def written_languages(content: bytes) -> Spellings:
+    """The language tags *content* (an RDF file in any syntax) writes with capitals, as the
+    :class:`Loader` wants them: lower-cased tag → its spelling, for a tag the file spells one way
+    (``en-US`` throughout); for a tag it spells several ways, ``(text, lower-cased tag)`` →
+    spelling, read from the quoted strings of Turtle, TriG, N-Triples or N-Quads, where one text
+    has one spelling. Oxigraph's parser lowers every tag, so this is all that tells which literal
+    had which spelling; a text written with two spellings of one tag, or a tag spelt several ways
+    in JSON-LD or RDF/XML, comes back lower case."""
     if not any(quick.search(content) for quick in _CAPITAL_TAG):
         return {}
     spellings: dict[str, set[str]] = {}
     for match in _TAG_SPELLING.finditer(content):
         tag = match.group(1).decode("ascii")
         spellings.setdefault(tag.lower(), set()).add(tag)
-    return {
-        lower: next(iter(found))
-        for lower, found in spellings.items()
-        if len(found) == 1 and next(iter(found)) != lower
-    }
+    found: Spellings = {}
+    mixed = set()
+    for lower, tags in spellings.items():
+        if len(tags) == 1:
+            tag = next(iter(tags))
+            if tag != lower:
+                found[lower] = tag
+        elif any(t != lower for t in tags):
+            mixed.add(lower)
+    if mixed:
+        texts: dict[tuple[str, str], set[str]] = {}
+        for match in _TAGGED_STRING.finditer(content):
+            quoted = next(g for g in match.group(1, 2, 3, 4) if g is not None)
+            tag = match.group(5).decode("ascii")
+            if tag.lower() in mixed:
+                text = _unescape(quoted.decode("utf-8", "replace"))
+                texts.setdefault((text, tag.lower()), set()).add(tag)
+        for key, tags in texts.items():
+            if len(tags) == 1 and next(iter(tags)) != key[1]:
+                found[key] = next(iter(tags))
+    return found
+
+
+# a quoted string of the Turtle family and the tag after it: long strings first, then short
+_TAGGED_STRING = re.compile(
+    rb'(?:"""((?:[^"\\]|\\.|"(?!""))*)"""@|\'\'\'((?:[^\'\\]|\\.|\'(?!\'\'))*)\'\'\'@'
+    rb'|"((?:[^"\\\n\r]|\\.)*)"@|\'((?:[^\'\\\n\r]|\\.)*)\'@)'
+    rb"([A-Za-z]+(?:-[A-Za-z0-9]+)*)",
+    re.S,
+)
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
+_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
+
+
+def _unescape(text: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        code = match.group(1) or match.group(2)
+        if code:
+            return chr(int(code, 16))
+        return _ECHAR.get(match.group(3), match.group(3))
+
+    return _ESCAPE.sub(one, text)
 
 
 def stored_forms(literals: list[ox.Literal]) -> list[ox.Literal]:
@@ -160,11 +203,11 @@ class Loader:
         self.store = store
         self._typed: list[ox.Quad] = []
 
-    def add(self, quads: Iterable[ox.Quad], languages: dict[str, str] | None = None) -> None:
+    def add(self, quads: Iterable[ox.Quad], languages: Spellings | None = None) -> None:
         """Add *quads* to the store (watching the literals that may be rewritten).
 
-        :param languages: lower-cased language tag → spelling as written, for the tags the
-            source spells with capitals (:func:`written_languages`: the parser lowered them).
+        :param languages: the spellings of the language tags the source writes with capitals
+            (:func:`written_languages`: the parser lowered them).
         """
         typed = self._typed
         default = ox.DefaultGraph()
@@ -175,9 +218,11 @@ class Loader:
                 if type(obj) is ox.Literal and quad.graph_name == default:
                     language = obj.language
                     if language:
-                        if languages and language in languages:
-                            written = lang_literal(obj.value, languages[language])
-                            typed.append(ox.Quad(quad.subject, quad.predicate, written, default))
+                        if languages:
+                            spelling = languages.get(language) or languages.get((obj.value, language))
+                            if spelling:
+                                written = lang_literal(obj.value, spelling)
+                                typed.append(ox.Quad(quad.subject, quad.predicate, written, default))
                     elif obj.datatype.value.startswith(_LANG):
                         # a tag as written (lang_literal): stored as Oxigraph keeps it
                         typed.append(quad)
