@@ -282,7 +282,7 @@ def test_rendering_imports_nothing_of_the_domain() -> None:
 
 
 def test_commands_write_their_output_through_render() -> None:
-    """A command's output goes ``emit_result(result, fmt, output)`` (or ``emit_note``), so that
+    """A command's output goes ``emit_result(result, fmt, output, note=…)``, so that
     render decides how it reads; a command prints only messages, on standard error."""
     found = []
     for name, path in all_modules().items():

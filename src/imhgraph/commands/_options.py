@@ -79,26 +79,22 @@ def terminal_width() -> int:
     return shutil.get_terminal_size((80, 24)).columns
 
 
-def emit_result(result: Any, fmt: str, output: Path | None = None) -> None:
+def emit_result(result: Any, fmt: str, output: Path | None = None, *, note: Any = None) -> None:
     """Render *result* in *fmt* through :func:`imhgraph.render.render` and :func:`emit` it.
 
     On standard output the people's formats fit :func:`terminal_width` unless the global
     ``--wide`` was given; a file (``--output``) keeps one line per row, as no terminal
-    decides its width."""
+    decides its width. *note* (a result too, such as a query's caveat) goes with the output,
+    rendered for people: after it on standard output, fitted like it; on standard error
+    when the output went to a file, which then holds the output alone."""
     from imhgraph.render import render
 
-    emit(render(result, fmt, _width(output)), output)
-
-
-def emit_note(result: Any, output: Path | None = None) -> None:
-    """Render *result* (a note that goes with the output just emitted, such as a query's
-    caveat) for people and print it: after the output on standard output, fitted like it; on
-    standard error when the output went to *output*, a file that holds the output alone."""
-    from imhgraph.render import render
-
-    text = render(result, "text", _width(output))
-    for chunk in [text] if isinstance(text, str) else text:
-        click.echo(chunk, nl=False, err=output is not None)
+    width = _width(output)
+    emit(render(result, fmt, width), output)
+    if note is not None:
+        text = render(note, "text", width)
+        for chunk in [text] if isinstance(text, str) else text:
+            click.echo(chunk, nl=False, err=output is not None)
 
 
 def _width(output: Path | None) -> int | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._options import backend, emit_note, emit_result, finish, output_option, state
+from ._options import backend, emit_result, finish, output_option, state
 
 QUERY_FORMATS = ("table", "csv", "tsv", "json", "markdown", "turtle", "json-ld", "ntriples")
 
@@ -55,10 +55,8 @@ def command(
     store = backend(ctx)
     result = queries.run(store, query, values, timeout=state(ctx).timeout)
     chosen = fmt or ("turtle" if result.form in ("CONSTRUCT", "DESCRIBE") else "table")
-    emit_result(queries.Answer(result, store), chosen, output)
     # A query whose answer depends on coverage says so after the table, with how much is unknown.
     caveat = query_caveat(store, query, result.form, chosen)
-    if caveat is not None:
-        emit_note(caveat, output)
+    emit_result(queries.Answer(result, store), chosen, output, note=caveat)
     if result.form == "ASK" and fail_on_false and not result.boolean:
         finish(1)
