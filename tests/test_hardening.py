@@ -493,8 +493,18 @@ def test_output_without_permission_is_refused(monkeypatch, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write in a folder without write permission")
 def test_output_in_a_folder_without_write_permission(run, tmp_path):
+    if os.geteuid() == 0:  # root may write in a folder without write permission: ask 'nobody'
+        from .unprivileged import CLI, nobody_folder, run_as_nobody
+
+        with nobody_folder() as home:
+            folder = home / "ro"
+            folder.mkdir()
+            folder.chmod(0o555)
+            done = run_as_nobody(CLI, "--data", str(VALID), "export", "--output", str(folder / "x.ttl"), cwd=home)
+            assert done.returncode == 2 and "error [IMH040]" in done.stderr and "no permission" in done.stderr, done.stderr
+            assert list(folder.iterdir()) == []
+        return
     folder = tmp_path / "ro"
     folder.mkdir()
     folder.chmod(0o555)

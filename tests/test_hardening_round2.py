@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from imhgraph.sparql.readonly import decode_codepoints, may_federate
 
 from .netguard import CountingServer
+from .unprivileged import CLI, nobody, nobody_folder, run_as_nobody
 
 BYPASS = (
     'SELECT * WHERE {{ BIND(<urn:a\xa0#> AS ?i) BIND("a\\U0000005C" AS ?v1) '
@@ -195,49 +196,24 @@ def test_read_only_output_file_is_refused_as_root(run, tmp_path: Path) -> None:
     assert stat.S_IMODE(out.stat().st_mode) == 0o444
 
 
-def _unprivileged() -> tuple[int, int] | None:
-    if os.geteuid() != 0:
-        return None
-    import pwd
-
-    try:
-        user = pwd.getpwnam("nobody")
-    except KeyError:
-        return None
-    return user.pw_uid, user.pw_gid
-
-
-def test_read_only_output_file_is_refused_for_its_unprivileged_owner(tmp_path: Path) -> None:
-    ids = _unprivileged()
-    if ids is None:
-        pytest.skip("needs root and a 'nobody' user to switch to")
-    folder = tmp_path / "own"
-    folder.mkdir()
-    out = folder / "kept.txt"
-    out.write_text("keep\n", encoding="utf-8")
-    os.chown(folder, *ids)
-    os.chown(out, *ids)
-    out.chmod(0o444)
-    tmp_path.chmod(0o755)
-    code = (
-        "import sys; from imhgraph.atomic import write_atomic; from imhgraph.errors import OutputError\n"
-        "try:\n    write_atomic(sys.argv[1], 'new')\nexcept OutputError as e:\n    print(e); sys.exit(2)\n"
-    )
-
-    def demote() -> None:
-        os.setgid(ids[1])
-        os.setuid(ids[0])
-
-    try:
-        done = subprocess.run([sys.executable, "-c", code, str(out)], preexec_fn=demote, capture_output=True,
-                              text=True, check=False, env={**os.environ, "HOME": str(folder)})
-    except PermissionError:
-        pytest.skip("the test's Python lies where 'nobody' may not run it (e.g. under /root)")
-    if done.returncode != 2 and "ModuleNotFoundError" in done.stderr + done.stdout or "Permission denied" in done.stderr:
-        pytest.skip("'nobody' cannot read this checkout's Python packages")
-    assert done.returncode == 2, done.stdout + done.stderr
-    assert "read-only" in done.stdout
-    assert out.read_text(encoding="utf-8") == "keep\n"
+def test_read_only_output_file_is_refused_for_its_unprivileged_owner() -> None:
+    with nobody_folder() as folder:
+        out = folder / "kept.txt"
+        out.write_text("keep\n", encoding="utf-8")
+        os.chown(out, *nobody())  # type: ignore[misc]
+        out.chmod(0o444)
+        code = (
+            "from imhgraph.atomic import write_atomic\nfrom imhgraph.errors import OutputError\n"
+            "try:\n    write_atomic(sys.argv[1], 'new')\nexcept OutputError as e:\n    print(e); sys.exit(2)\n"
+        )
+        done = run_as_nobody(code, str(out), cwd=folder)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "read-only" in done.stdout
+        assert out.read_text(encoding="utf-8") == "keep\n"
+        # The command line says the same, for its owner too.
+        cli = run_as_nobody(CLI, "export", "--output", str(out), cwd=folder)
+        assert cli.returncode == 2 and "read-only" in cli.stderr, cli.stderr
+        assert out.read_text(encoding="utf-8") == "keep\n"
 
 
 # -- 10. a FIFO as input ------------------------------------------------------------------------
@@ -407,21 +383,19 @@ def test_a_link_out_of_a_data_folder_is_refused_without_quoting_its_target(run, 
     assert "hash-that-must-not-be-echoed" not in result.stderr + result.stdout
 
 
-def test_an_unreadable_subfolder_is_an_error_not_a_silent_skip(tmp_path: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root reads every folder; checked for an unprivileged user only")
-    from imhgraph.errors import InputFileError
-    from imhgraph.load import expand_paths
-
-    folder = tmp_path / "data"
-    (folder / "closed").mkdir(parents=True)
-    (folder / "open.ttl").write_text("", encoding="utf-8")
-    (folder / "closed").chmod(0)
-    try:
-        with pytest.raises(InputFileError, match="cannot be read"):
-            expand_paths([folder])
-    finally:
-        (folder / "closed").chmod(0o755)
+def test_an_unreadable_subfolder_is_an_error_not_a_silent_skip() -> None:
+    """Root reads every folder: checked as an unprivileged user ('nobody')."""
+    with nobody_folder() as home:
+        folder = home / "data"
+        (folder / "closed").mkdir(parents=True)
+        (folder / "open.ttl").write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+        for path in (folder, folder / "closed", folder / "open.ttl"):
+            os.chown(path, *nobody())  # type: ignore[misc]
+        (folder / "closed").chmod(0)
+        done = run_as_nobody(CLI, "--data", str(folder), "stats", cwd=home)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "closed" in done.stderr and "cannot be read" in done.stderr
+        assert "Traceback" not in done.stderr
 
 
 # -- 4. reloading a store on a full disk ---------------------------------------------------------
@@ -647,3 +621,154 @@ def test_store_marker_graph_is_not_readable_with_from(run, tmp_path: Path, graph
             answers[name] = result.stdout
         assert answers["from"] == answers["plain"] and "minTrainingHours" in answers["plain"]
         assert answers["named"].strip() == answers["graph"].strip() == "s,p,o"  # no row
+
+
+# -- 12. misleading messages: a term too long, JSON nested too deep, unreadable requirements -------
+
+def test_a_literal_longer_than_the_parsers_limit_says_so_not_memory(run, tmp_path: Path) -> None:
+    data = tmp_path / "long.ttl"
+    data.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n<urn:a> rdfs:label \"short\" .\n"
+        '<urn:a> rdfs:comment "' + "x" * (17 * 1024 * 1024) + '" .\n',
+        encoding="utf-8",
+    )
+    for way in (["--data", str(data)], ["--store", str(tmp_path / "store"), "--data", str(data)]):
+        result = run(*way, "stats")
+        assert result.exit_code == 2
+        assert f"{data}, line 3: a single term (a literal or an IRI) is longer than the 16.0 MB" in result.stderr
+        assert "memory" not in result.stderr and "--store" not in result.stderr  # no hint that fails the same way
+
+
+def test_endpoint_answer_nested_too_deeply_names_the_server(run) -> None:
+    from .servers import FakeServer
+
+    deep = b'{"head": {"vars": ["a"]}, "results": {"bindings": [' + b"[" * 200_000 + b"]" * 200_000 + b"]}}"
+    with FakeServer(_serve("application/sparql-results+json", deep)) as server:
+        for args in (["stats"], ["query", "list-programs"]):
+            result = run("--endpoint", server.url, "--timeout", "10", *args)
+            assert result.exit_code == 2, result.stderr
+            assert f"the endpoint {server.url}" in result.stderr and "nested too deeply" in result.stderr
+            assert "blank nodes" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_eligible_with_ill_typed_requirements_says_unreadable_not_none(run, tmp_path: Path) -> None:
+    data = tmp_path / "odd.ttl"
+    data.write_text(
+        "@prefix imh: <https://w3id.org/imhgraph/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        '<https://w3id.org/imhgraph/credential/odd> a imh:Credential ; rdfs:label "Odd Credential" ;\n'
+        "  dcterms:source <https://example.org/c> ;\n"
+        '  imh:minYearsExperience "two"^^xsd:integer ; imh:minTrainingHours "lots"^^xsd:decimal .\n',
+        encoding="utf-8",
+    )
+    result = run("--data", str(data), "eligible", "--education", "master", "--years", "10",
+                 "--training-hours", "999", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    odd = json.loads(result.stdout)["credentials"][0]
+    assert odd["status"] == "unknown"
+    assert "the data records no entry requirements" not in odd["missing"]
+    assert 'the recorded years of experience required ("two") is not a valid number, so this requirement is unknown' in odd["missing"]
+    assert any('"lots"' in m for m in odd["missing"])
+    text = run("--data", str(data), "eligible", "--education", "master").stdout
+    assert "no entry requirements recorded" not in text and 'unreadable years of experience ("two")' in text
+
+
+# -- 13. JSON-LD @ids that are no IRIs, relative IRIs ---------------------------------------------
+
+def test_jsonld_id_with_a_space_is_reported_not_dropped(run, tmp_path: Path) -> None:
+    data = tmp_path / "spaces.jsonld"
+    data.write_text(
+        '{"@context": {"imh": "https://w3id.org/imhgraph/ontology#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#"},\n'
+        ' "@graph": [\n'
+        '  {"@id": "https://w3id.org/imhgraph/program/ok", "@type": "imh:TrainingProgram", "rdfs:label": "OK"},\n'
+        '  {"@id": "https://w3id.org/imhgraph/program/has space", "@type": "imh:TrainingProgram", "rdfs:label": "Spacey"}\n'
+        "]}\n",
+        encoding="utf-8",
+    )
+    result = run("--data", str(data), "query", "list-programs")
+    assert result.exit_code == 2
+    assert f"{data}, line 4: the @id 'https://w3id.org/imhgraph/program/has space' is not a valid IRI: it holds a space" in result.stderr
+    assert "%20" in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where"),
+    [
+        ("rel.ttl", "<https://w3id.org/imhgraph/program/x> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <notes.html> .\n", ", line 1, column 86"),
+        ("rel.nt", "<https://w3id.org/imhgraph/program/x> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <notes.html> .\n", ", line 1, column 86"),
+        ("rel.jsonld", '{"@id": "https://w3id.org/imhgraph/program/x",\n "http://www.w3.org/2000/01/rdf-schema#seeAlso": {"@id": "notes.html"}}\n', ", line 2"),
+        ("rel.rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+         'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#"><rdf:Description rdf:about="https://w3id.org/imhgraph/program/x">'
+         '<rdfs:seeAlso rdf:resource="notes.html"/></rdf:Description></rdf:RDF>\n', ""),
+    ],
+)
+def test_relative_iris_are_refused_not_made_local_paths(run, tmp_path: Path, name: str, text: str, where: str) -> None:
+    data = tmp_path / name
+    data.write_text(text, encoding="utf-8")
+    result = run("--data", str(data), "export", "--format", "ntriples")
+    assert result.exit_code == 2
+    assert f"{data}{where}: the relative IRI <notes.html> has no base" in result.stderr
+    assert "file://" not in result.stdout + result.stderr and "@base" in result.stderr
+    # With a base declared, the same IRI is the base's, on every machine.
+    if name.endswith(".ttl"):
+        data.write_text("@base <https://example.org/docs/> .\n" + text, encoding="utf-8")
+        result = run("--data", str(data), "export", "--format", "ntriples")
+        assert result.exit_code == 0 and "<https://example.org/docs/notes.html>" in result.stdout
+
+
+# -- 13. a CSV with very many columns --------------------------------------------------------------
+
+def test_csv_with_thousands_of_bad_columns_gets_a_bounded_error(run, tmp_path: Path) -> None:
+    columns = 3000
+    sheet = tmp_path / "wide.csv"
+    header = ["program_id", "program_label", "organization_id", "organization_label", "source"]
+    header += [f"bogus-topic-{i}" for i in range(columns)]
+    row = ["p", "P", "o", "O", "https://example.org/p"] + ["yes"] * columns
+    sheet.write_text(",".join(header) + "\n" + ",".join(row) + "\n", encoding="utf-8")
+    result = run("import-csv", str(sheet), "--output", str(tmp_path / "out.ttl"))
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"error [IMH070]: {sheet}: {columns} problems; nothing was written:"
+    assert len(lines) == 1 + 50 + 1 + 1  # the first 50 problems, the count of the others, the hint
+    assert lines[51] == f"  … and {columns - 50} more problems (the first 50 are shown)"
+    assert all("unknown topic ID" in line for line in lines[1:51])
+    assert not (tmp_path / "out.ttl").exists()
+
+
+def test_might_name_is_false_only_where_resolve_finds_nothing(bundled) -> None:  # noqa: ANN001
+    from imhgraph.errors import UnknownIdError
+    from imhgraph.ids import members, might_name, resolve
+    from imhgraph.namespaces import short_id
+
+    might = might_name(bundled, "topic")
+    names = []
+    for iri, label in members(bundled, "topic").items():
+        names += [short_id(iri), short_id(iri).upper(), str(iri), label, label.lower() + " ", label.replace("'", "")]
+    names += ["bogus", "attachment", "attachment theory", "Attachment-Theory", "topic:attachment-theory", ""]
+    for name in names:
+        try:
+            resolve(bundled, "topic", name)
+            found = True
+        except UnknownIdError as exc:
+            found = type(exc).__name__ == "AmbiguousIdError"
+        if found:
+            assert might(name), name
+
+
+def test_a_store_is_read_by_a_user_who_may_not_write_it(run) -> None:
+    """Readers open a store read-only: another user, without write permission on the store or
+    beside it, reads it (a first load by that user would be refused plainly)."""
+    with nobody_folder() as home:
+        shared = home / "shared"
+        shared.mkdir()  # root's folder: 'nobody' may not write in it
+        store = shared / "store"
+        assert run("--store", str(store), "stats").exit_code == 0
+        expected = run("--store", str(store), "stats", "--format", "json").stdout
+        done = run_as_nobody(CLI, "--store", str(store), "stats", "--format", "json", cwd=home)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["counts"] == json.loads(expected)["counts"]
+        fresh = run_as_nobody(CLI, "--store", str(shared / "new"), "stats", cwd=home)
+        assert fresh.returncode == 2 and "cannot write beside the store" in fresh.stderr, fresh.stderr
+        assert "Traceback" not in fresh.stderr

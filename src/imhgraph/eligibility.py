@@ -486,12 +486,16 @@ class _Context:
         elif "requiresEducation" not in stated and not includes:
             checks.append(Check("education", "not recorded", "unknown", "the data does not record the education required"))
         if not (stated & set(_EXPERIENCE_PROPS)) and not includes and alt is None:
-            checks.append(
-                Check("experience", "not recorded", "unknown", "the data does not record the years of experience required")
-            )
+            if facts.get("alternativeMinYearsExperience"):
+                checks.append(_unreadable("experience", "years of experience (instead of the education)",
+                                          facts["alternativeMinYearsExperience"]))
+            else:
+                checks.append(
+                    Check("experience", "not recorded", "unknown", "the data does not record the years of experience required")
+                )
         for amount in AMOUNTS:
             if amount.prop in direct:
-                checks.append(self.amount(amount, _strictest(direct[amount.prop])))
+                checks.append(self.amount(amount, direct[amount.prop]))
             elif kind == "credential" and amount.key in ("training_hours", "supervision_hours") and not includes:
                 checks.append(
                     Check(amount.requirement, "not recorded", "unknown",
@@ -544,7 +548,7 @@ class _Context:
             checks.append(self.education(facts["requiresEducation"]))
         for amount in AMOUNTS:
             if amount.prop in facts:
-                checks.append(self.amount(amount, _strictest(facts[amount.prop])))
+                checks.append(self.amount(amount, facts[amount.prop]))
         for org, _ in facts.get("requiresEnrolmentAt", []):
             checks.append(self.enrolment(str(org)))
         for text in sorted(str(v) for v, _ in facts.get("otherRequirement", [])):
@@ -572,7 +576,10 @@ class _Context:
             return Check("education", label, "met")
         return Check("education", label, "not_met", f"needs at least {label} (has {person.education_label})")
 
-    def amount(self, amount: Amount, needed: float | None) -> Check:
+    def amount(self, amount: Amount, values: list[tuple[Any, Any]] | None) -> Check:
+        needed = _strictest(values)
+        if needed is None and values:
+            return _unreadable(amount.requirement, f"{amount.units} {amount.what}", values)
         if needed is None:
             return Check(amount.requirement, "not recorded", "unknown",
                          f"the data does not record the {amount.units} {amount.what} required")
@@ -637,6 +644,18 @@ class _Context:
         status = {"eligible": "met", "not_yet": "not_met", "unknown": "unknown"}[inner.status]
         message = "" if status == "met" else f"{code} criteria: " + "; ".join(inner.missing)
         return Check("criteria", f"the {code} criteria", status, message)
+
+
+def _unreadable(requirement: str, what: str, values: list[tuple[Any, Any]]) -> Check:
+    """A requirement the data records with no value that reads as a number (an ill-typed
+    ``"two"^^xsd:integer``): recorded, but unknown — never "no requirement"."""
+    shown = ", ".join(sorted({f'"{v}"' for v, _ in values}))
+    return Check(
+        requirement,
+        f"unreadable {what} ({shown})",
+        "unknown",
+        f"the recorded {what} required ({shown}) is not a valid number, so this requirement is unknown",
+    )
 
 
 def _any_route(routes: tuple[Route, ...]) -> Check:

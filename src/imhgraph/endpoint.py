@@ -435,6 +435,16 @@ def _not_sparql(url: str, response: Response, expected: str) -> EndpointError:
     )
 
 
+def _too_deep(url: str) -> EndpointError:
+    """The error for an answer whose JSON nests deeper than Python reads (a SPARQL result
+    nests five levels): the server's answer, not the data's blank nodes."""
+    return EndpointError(
+        f"the endpoint {url} answered JSON nested too deeply to read (thousands of levels); "
+        "a SPARQL result nests a handful",
+        hint="Check that the URL is a SPARQL 1.1 query endpoint, and who runs it.",
+    )
+
+
 def _json_results(url: str, response: Response) -> dict[str, Any]:
     if "html" in response.content_type or "xml" in response.content_type:
         raise _not_sparql(url, response, "SPARQL JSON results")
@@ -442,6 +452,8 @@ def _json_results(url: str, response: Response) -> dict[str, Any]:
         document = json.loads(response.body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise _not_sparql(url, response, "SPARQL JSON results") from None
+    except RecursionError:
+        raise _too_deep(url) from None
     if not isinstance(document, dict):
         raise _not_sparql(url, response, "SPARQL JSON results")
     return document
@@ -558,6 +570,8 @@ def parse_select(url: str, response: Response) -> SelectResult:
         ]
     except (KeyError, TypeError, AttributeError):
         raise _not_sparql(url, response, "SPARQL SELECT results") from None
+    except RecursionError:  # a term nesting deep enough that quoting it recurses too far
+        raise _too_deep(url) from None
     return SelectResult(variables, rows)
 
 

@@ -10,7 +10,7 @@ resources raises :class:`~imhgraph.errors.AmbiguousIdError` with the candidates.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from rdflib import URIRef
@@ -131,6 +131,31 @@ def resolve(backend: Backend, kind: str, given: str) -> URIRef:
                 KIND_NAMES[kind], given, [(short_id(iri), candidates[iri]) for iri in sorted(unique, key=short_id)]
             )
     raise UnknownIdError(KIND_NAMES[kind], given, suggest(candidates, text))
+
+
+def might_name(backend: Backend, kind: str) -> Callable[[str], bool]:
+    """A fast test that is False only where :func:`resolve` would find nothing of *kind*: for
+    checking many names at once (a spreadsheet's columns), so that :func:`resolve` and its
+    suggestions run only where they can matter. The same tiers, as sets built once."""
+    key = f"might:{kind}"
+    if key not in backend.memo:
+        candidates = members(backend, kind)
+        backend.memo[key] = (
+            {short_id(iri).casefold() for iri in candidates} | {str(iri).casefold() for iri in candidates},
+            {label.casefold() for label in candidates.values()} | {_local_name(iri).casefold() for iri in candidates},
+            {name[1:] if name.startswith("~") else name for _, name in _all_names(backend, kind)},
+        )
+    ids, words, names = backend.memo[key]
+
+    def might(given: str) -> bool:
+        text = given.strip()
+        folded = text.casefold()
+        return (
+            folded in ids or expand(text).casefold() in ids or expand(folded).casefold() in ids
+            or folded in words or normalise_name(text) in names
+        )
+
+    return might
 
 
 def normalise_name(text: str) -> str:

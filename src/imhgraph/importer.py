@@ -305,13 +305,24 @@ class _TopicLookup:
     """Topic IDs (or names) → IRIs, with suggestions for unknown ones; cached per value."""
 
     def __init__(self, backend: Backend) -> None:
+        from .ids import might_name
+
         self.backend = backend
         self.cache: dict[str, tuple[URIRef | None, str]] = {}
+        self.might = might_name(backend, "topic")
+        self.unknown = 0
 
     def lookup(self, given: str) -> tuple[URIRef | None, str]:
         if given not in self.cache:
             from .ids import resolve
 
+            if not self.might(given):
+                # Surely unknown: suggestions (slow, a comparison with every topic) only for the
+                # problems that are shown; a sheet of 100,000 bad columns is checked in a moment.
+                self.unknown += 1
+                if self.unknown > SHOWN_PROBLEMS:
+                    self.cache[given] = (None, "unknown topic ID")
+                    return self.cache[given]
             try:
                 self.cache[given] = (resolve(self.backend, "topic", given), "")
             except UnknownIdError as exc:
@@ -515,9 +526,15 @@ def _slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "my-id"
 
 
+#: at most this many problems are listed; the others are counted.
+SHOWN_PROBLEMS = 50
+
+
 def _error(name: str, problems: list[Problem]) -> ImportCsvError:
     ordered = sorted(set(problems), key=lambda p: (p.row, p.column, p.value, p.message))
-    lines = "\n".join("  " + p.text() for p in ordered)
+    lines = "\n".join("  " + p.text() for p in ordered[:SHOWN_PROBLEMS])
+    if len(ordered) > SHOWN_PROBLEMS:
+        lines += f"\n  … and {plural(len(ordered) - SHOWN_PROBLEMS, 'more problem')} (the first {SHOWN_PROBLEMS} are shown)"
     error = ImportCsvError(
         f"{name}: {plural(len(ordered), 'problem')}; nothing was written:\n{lines}",
         hint="Fix these rows and run import-csv again. Topic IDs are the short IDs of the topic "

@@ -19,7 +19,7 @@ import json
 import os
 import stat
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -270,6 +270,8 @@ def parse_into(
         check_xml_entities(path, content)
     if fmt in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
         check_nesting(path, fmt, content)
+    if fmt == ox.RdfFormat.JSON_LD:
+        check_jsonld_iris(path, content)
     from .exact import Loader, written_languages
 
     own = loader is None
@@ -277,7 +279,13 @@ def parse_into(
         loader = Loader(store)
     target = graph if graph is not None else ox.DefaultGraph()
     try:
-        quads = ox.parse(content, format=fmt, base_iri=path.resolve().as_uri())
+        # No base IRI: a relative IRI is refused, never resolved against the file's location
+        # (that would write this machine's paths into the data and its exports). JSON-LD drops
+        # what it cannot resolve without a word, so it gets a base that is caught below.
+        jsonld = fmt == ox.RdfFormat.JSON_LD
+        quads = ox.parse(content, format=fmt, base_iri=RELATIVE_BASE if jsonld else None)
+        if jsonld:
+            quads = _refuse_relative(path, content, quads)
         if graph is not None or fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
             # Every named graph of a dataset file is read into the working graph: imhgraph
             # answers over one graph, and data in a graph it never reads would be dropped.
@@ -298,12 +306,101 @@ def parse_into(
     except ValueError as exc:
         raise explain_syntax_error(path, fmt, content, str(exc), None, None) from exc
     except MemoryError as exc:
+        limit = re.search(r"buffer maximal size of (\d+)", str(exc))
+        if limit:
+            # Oxigraph's parsers hold one term (a literal, an IRI) in a buffer of bounded size:
+            # a longer term is refused whatever the memory, on disk as in memory.
+            size = int(limit.group(1))
+            line = _long_line(content, size)
+            where = f", line {line}" if line else ""
+            raise InputFileError(
+                f"{path}{where}: a single term (a literal or an IRI) is longer than the "
+                f"{human_size(size)} the RDF parser accepts for one term; nothing was loaded",
+                hint="Keep long texts out of the data (link to them with an IRI) or split them.",
+            ) from exc
         raise InputFileError(
             f"{path}: not enough memory to load it ({human_size(len(content))})",
             hint="Load it into an on-disk store (`--store DIR --data FILE`) instead.",
         ) from exc
     if own:
         loader.finish()
+
+
+#: the base JSON-LD is parsed with, so that a relative IRI shows instead of being dropped
+#: (``.invalid`` is a reserved name: no real IRI starts with it).
+RELATIVE_BASE = "https://relative-iri.invalid/"
+
+_RELATIVE_HINT = (
+    "Write the full IRI (https://…), or declare the base at the top of the file (Turtle: "
+    "@base <https://example.org/> . — JSON-LD: \"@base\" in the @context — RDF/XML: xml:base)."
+)
+
+
+def _refuse_relative(path: Path, content: bytes, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+    """*quads*, refusing any IRI that was relative in the file (resolved against
+    :data:`RELATIVE_BASE`).
+
+    :raises RdfSyntaxError: naming the file and the IRI as written."""
+    for quad in quads:
+        for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
+            if type(term) is ox.NamedNode and term.value.startswith(RELATIVE_BASE):
+                written = term.value[len(RELATIVE_BASE):]
+                at = content.find(json.dumps(written).encode())
+                raise RdfSyntaxError(
+                    str(path),
+                    f"the relative IRI <{written}> has no base; imhgraph does not resolve relative "
+                    "IRIs against the file's location (that would write this machine's paths into the data)",
+                    line=content.count(b"\n", 0, at) + 1 if at >= 0 else None,
+                    hint=_RELATIVE_HINT,
+                )
+        yield quad
+
+
+_JSON_IRI = re.compile(rb'"@(id)"\s*:\s*("(?:[^"\\]|\\.)*")')
+#: what no IRI may hold (RFC 3987): JSON-LD readers drop a node whose @id holds one of them.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def check_jsonld_iris(path: Path, content: bytes) -> None:
+    """Refuse a JSON-LD ``@id`` that is no IRI (a space, ``<``, a quote …): JSON-LD
+    readers drop such a node with all it says, without a word; Turtle reports it.
+
+    :raises RdfSyntaxError: naming the file, the line and the value."""
+    if b"@" not in content:
+        return
+    for match in _JSON_IRI.finditer(content):
+        try:
+            value = json.loads(match.group(2))
+        except ValueError:
+            continue  # the parser reports malformed JSON
+        if not isinstance(value, str) or value.startswith("@"):
+            continue  # a keyword ("@type": "@id" in a context)
+        bad = _NOT_IN_IRI.search(value)
+        if bad:
+            char = bad.group(0)
+            what = "a space" if char == " " else f"the character {char!r}"
+            raise RdfSyntaxError(
+                str(path),
+                f"the @{match.group(1).decode()} {value!r} is not a valid IRI: it holds {what} "
+                "(JSON-LD readers drop such a node and everything said about it)",
+                line=content.count(b"\n", 0, match.start()) + 1,
+                hint="IRIs cannot hold spaces or any of <>\"{}|^`\\; percent-encode them (a space is %20).",
+            )
+
+
+def _long_line(content: bytes, size: int) -> int | None:
+    """The number of the first line of *content* longer than *size* bytes (where a term too
+    long for the parser most likely is), or None."""
+    start = 0
+    line = 1
+    while start < len(content):
+        end = content.find(b"\n", start)
+        if end < 0:
+            end = len(content)
+        if end - start > size:
+            return line
+        start, line = end + 1, line + 1
+    return None
 
 
 def load_files(store: ox.Store, paths: Sequence[Path]) -> None:
@@ -468,7 +565,14 @@ def explain_syntax_error(
         )
     text = _clean_message(message)
     hint = None
-    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+    if "No scheme found in an absolute IRI" in text:
+        written = re.search(r"parsing IRI '([^']*)'", text)  # RDF/XML names it
+        iri = written.group(1) if written else _iri_at(content, line, column)
+        shown = f" <{iri}>" if iri is not None else ""
+        text = (f"the relative IRI{shown} has no base; imhgraph does not resolve relative IRIs against "
+                "the file's location (that would write this machine's paths into the data)")
+        hint = _RELATIVE_HINT
+    elif fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
         text, hint = _plain_turtle(text, content, line, column)
     excerpt = _excerpt(content, line, column)
     return RdfSyntaxError(str(path), text + excerpt, line=line, column=column, hint=hint)
@@ -566,6 +670,15 @@ def _line_text(content: bytes, line: int | None) -> str | None:
     end = content.find(b"\n", start)
     raw = content[start:] if end < 0 else content[start:end]
     return raw.decode("utf-8", "replace").rstrip("\r")
+
+
+def _iri_at(content: bytes, line: int | None, column: int | None) -> str | None:
+    """The ``<…>`` IRI that starts at *line*, *column* of *content*, or None."""
+    text = _line_text(content, line)
+    if text is None or not column or column > len(text) or text[column - 1] != "<":
+        return None
+    end = text.find(">", column)
+    return text[column:end] if end >= 0 else None
 
 
 def _char_at(content: bytes, line: int | None, column: int | None) -> str | None:
