@@ -694,28 +694,41 @@ def test_jsonld_id_with_a_space_is_reported_not_dropped(run, tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize(
-    ("name", "text", "where"),
+    ("name", "text"),
     [
-        ("rel.ttl", "<https://w3id.org/imhgraph/program/x> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <notes.html> .\n", ", line 1, column 86"),
-        ("rel.nt", "<https://w3id.org/imhgraph/program/x> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <notes.html> .\n", ", line 1, column 86"),
-        ("rel.jsonld", '{"@id": "https://w3id.org/imhgraph/program/x",\n "http://www.w3.org/2000/01/rdf-schema#seeAlso": {"@id": "notes.html"}}\n', ", line 2"),
+        ("rel.ttl", "<https://w3id.org/imhgraph/program/x> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <notes.html> .\n"
+                    "<> <http://www.w3.org/2000/01/rdf-schema#label> \"this document\" .\n"),
+        ("rel.jsonld", '{"@id": "https://w3id.org/imhgraph/program/x",\n "http://www.w3.org/2000/01/rdf-schema#seeAlso": {"@id": "notes.html"}}\n'),
         ("rel.rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
          'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#"><rdf:Description rdf:about="https://w3id.org/imhgraph/program/x">'
-         '<rdfs:seeAlso rdf:resource="notes.html"/></rdf:Description></rdf:RDF>\n', ""),
+         '<rdfs:seeAlso rdf:resource="notes.html"/></rdf:Description></rdf:RDF>\n'),
     ],
 )
-def test_relative_iris_are_refused_not_made_local_paths(run, tmp_path: Path, name: str, text: str, where: str) -> None:
-    data = tmp_path / name
-    data.write_text(text, encoding="utf-8")
-    result = run("--data", str(data), "export", "--format", "ntriples")
-    assert result.exit_code == 2
-    assert f"{data}{where}: the relative IRI <notes.html> has no base" in result.stderr
-    assert "file://" not in result.stdout + result.stderr and "@base" in result.stderr
-    # With a base declared, the same IRI is the base's, on every machine.
-    if name.endswith(".ttl"):
-        data.write_text("@base <https://example.org/docs/> .\n" + text, encoding="utf-8")
+def test_relative_iris_never_become_local_paths(run, tmp_path: Path, name: str, text: str) -> None:
+    """Relative IRIs resolve against a fixed base named after the file: the same triples on
+    every machine, and no file:///… path of the user's in the data or its exports."""
+    for folder in (tmp_path / "one", tmp_path / "deeper" / "two"):
+        folder.mkdir(parents=True)
+        data = folder / name
+        data.write_text(text, encoding="utf-8")
         result = run("--data", str(data), "export", "--format", "ntriples")
-        assert result.exit_code == 0 and "<https://example.org/docs/notes.html>" in result.stdout
+        assert result.exit_code == 0, result.stderr
+        assert "file:" not in result.stdout and str(tmp_path) not in result.stdout
+        assert "<https://w3id.org/imhgraph/relative/notes.html>" in result.stdout
+        if name.endswith(".ttl"):
+            assert f'<https://w3id.org/imhgraph/relative/{name}> <http://www.w3.org/2000/01/rdf-schema#label> "this document"' in result.stdout
+            data.write_text("@base <https://example.org/docs/> .\n" + text, encoding="utf-8")  # a declared base wins
+            declared = run("--data", str(data), "export", "--format", "ntriples")
+            assert "<https://example.org/docs/notes.html>" in declared.stdout
+
+
+def test_relative_iri_in_ntriples_says_ntriples_needs_full_iris(run, tmp_path: Path) -> None:
+    data = tmp_path / "rel.nt"
+    data.write_text("<https://w3id.org/imhgraph/program/x> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <notes.html> .\n",
+                    encoding="utf-8")
+    result = run("--data", str(data), "export")
+    assert result.exit_code == 2
+    assert f"{data}, line 1, column 86: the relative IRI <notes.html>: N-Triples and N-Quads need full IRIs" in result.stderr
 
 
 # -- 13. a CSV with very many columns --------------------------------------------------------------

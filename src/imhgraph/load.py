@@ -19,7 +19,7 @@ import json
 import os
 import stat
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -279,13 +279,10 @@ def parse_into(
         loader = Loader(store)
     target = graph if graph is not None else ox.DefaultGraph()
     try:
-        # No base IRI: a relative IRI is refused, never resolved against the file's location
-        # (that would write this machine's paths into the data and its exports). JSON-LD drops
-        # what it cannot resolve without a word, so it gets a base that is caught below.
-        jsonld = fmt == ox.RdfFormat.JSON_LD
-        quads = ox.parse(content, format=fmt, base_iri=RELATIVE_BASE if jsonld else None)
-        if jsonld:
-            quads = _refuse_relative(path, content, quads)
+        # Relative IRIs resolve against a fixed base named after the file, never against the
+        # file's location: the same file gives the same triples on every machine, and no
+        # local path (file:///home/…) enters the data or its exports.
+        quads = ox.parse(content, format=fmt, base_iri=relative_base(path))
         if graph is not None or fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
             # Every named graph of a dataset file is read into the working graph: imhgraph
             # answers over one graph, and data in a graph it never reads would be dropped.
@@ -326,34 +323,17 @@ def parse_into(
         loader.finish()
 
 
-#: the base JSON-LD is parsed with, so that a relative IRI shows instead of being dropped
-#: (``.invalid`` is a reserved name: no real IRI starts with it).
-RELATIVE_BASE = "https://relative-iri.invalid/"
-
-_RELATIVE_HINT = (
-    "Write the full IRI (https://…), or declare the base at the top of the file (Turtle: "
-    "@base <https://example.org/> . — JSON-LD: \"@base\" in the @context — RDF/XML: xml:base)."
-)
+#: where relative IRIs of an input file point: this, followed by the file's name (``<>`` in
+#: ``notes.ttl`` is ``https://w3id.org/imhgraph/relative/notes.ttl``, ``<a.html>`` is
+#: ``https://w3id.org/imhgraph/relative/a.html``). Declare ``@base`` to choose another.
+RELATIVE_BASE = "https://w3id.org/imhgraph/relative/"
 
 
-def _refuse_relative(path: Path, content: bytes, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
-    """*quads*, refusing any IRI that was relative in the file (resolved against
-    :data:`RELATIVE_BASE`).
+def relative_base(path: Path) -> str:
+    """The base IRI of *path*'s relative IRIs: :data:`RELATIVE_BASE` and the file's name."""
+    from urllib.parse import quote
 
-    :raises RdfSyntaxError: naming the file and the IRI as written."""
-    for quad in quads:
-        for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
-            if type(term) is ox.NamedNode and term.value.startswith(RELATIVE_BASE):
-                written = term.value[len(RELATIVE_BASE):]
-                at = content.find(json.dumps(written).encode())
-                raise RdfSyntaxError(
-                    str(path),
-                    f"the relative IRI <{written}> has no base; imhgraph does not resolve relative "
-                    "IRIs against the file's location (that would write this machine's paths into the data)",
-                    line=content.count(b"\n", 0, at) + 1 if at >= 0 else None,
-                    hint=_RELATIVE_HINT,
-                )
-        yield quad
+    return RELATIVE_BASE + quote(path.name)
 
 
 _JSON_IRI = re.compile(rb'"@(id)"\s*:\s*("(?:[^"\\]|\\.)*")')
@@ -566,12 +546,10 @@ def explain_syntax_error(
     text = _clean_message(message)
     hint = None
     if "No scheme found in an absolute IRI" in text:
-        written = re.search(r"parsing IRI '([^']*)'", text)  # RDF/XML names it
-        iri = written.group(1) if written else _iri_at(content, line, column)
+        iri = _iri_at(content, line, column)
         shown = f" <{iri}>" if iri is not None else ""
-        text = (f"the relative IRI{shown} has no base; imhgraph does not resolve relative IRIs against "
-                "the file's location (that would write this machine's paths into the data)")
-        hint = _RELATIVE_HINT
+        text = f"the relative IRI{shown}: N-Triples and N-Quads need full IRIs (https://…)"
+        hint = "Write the full IRI, or save the file as Turtle (.ttl), where @base can be declared."
     elif fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
         text, hint = _plain_turtle(text, content, line, column)
     excerpt = _excerpt(content, line, column)
