@@ -36,8 +36,7 @@ import hashlib
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +45,7 @@ import pyoxigraph as ox
 from . import __version__, resources
 from .errors import StoreError
 from .exact import EXACT_GRAPH
+from .storelock import READERS_LOCK, check_not_served, exchange, load_lock, remove_unread, say
 from .stores import OxigraphBackend
 
 #: bump when the layout inside the store changes; a store with a newer layout is refused.
@@ -150,7 +150,7 @@ def disk_backend(
         vocabulary, files = vocabulary_and(data)
         # The lock first (readers of a new store wait for this data, not the bundled data),
         # then parse everything, so that a syntax error leaves the store as it was.
-        with _load_lock(folder, timeout, waiting="this load waits for it to finish"):
+        with load_lock(folder, timeout, waiting="this load waits for it to finish"):
             staged = _parse(files)
             _load_beside(folder, lambda store: _replace(store, staged, vocabulary, files), timeout)
         return _ready(folder)
@@ -160,7 +160,9 @@ def disk_backend(
         return found
     # No complete state yet (a new folder, or the first load is running), or an old vocabulary:
     # one process builds it, the others wait for that one.
-    with _load_lock(folder, timeout, waiting="waiting for it"):
+    why = ("it was built with another version of the vocabulary and is rebuilt with this one" if found == "stale"
+           else "it holds no data yet and is filled with the bundled data")
+    with load_lock(folder, timeout, waiting="waiting for it", why=why):
         found = _read(folder)  # done by another process while this one waited?
         if isinstance(found, DiskBackend):
             return found
@@ -190,10 +192,6 @@ def store_info(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 # --- opening ---------------------------------------------------------------------------
-
-#: the file inside a store folder that every process reading it holds a shared lock on.
-READERS_LOCK = "imhgraph-readers.lock"
-
 
 def _check_folder(folder: Path) -> None:
     if folder.exists() and not folder.is_dir():
@@ -317,121 +315,6 @@ def _has_default_triples(store: ox.Store) -> bool:
     return any(True for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
 
-def _check_not_served(folder: Path) -> None:
-    """Refuse to replace a store that a process has open for writing (`oxigraph serve`, a
-    library user): it would go on writing to the folder swapped out. Oxigraph's writer holds a
-    POSIX lock on the folder's LOCK file; probing that lock changes nothing in the store.
-
-    :raises StoreError: the store is locked."""
-    try:
-        handle = os.open(folder / "LOCK", os.O_RDWR)
-    except OSError:
-        return  # no LOCK file (nobody ever wrote it) or not ours to probe
-    try:
-        fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        raise StoreError(
-            f"{folder} is in use by another process (the store is locked)",
-            hint="Close the other imhgraph or `oxigraph serve` using it, or query that server "
-            "with --endpoint instead.",
-        ) from None
-    finally:
-        os.close(handle)  # closing releases the probe's lock
-
-
-# --- one writer at a time --------------------------------------------------------------
-
-
-def _say(message: str) -> None:
-    """A note for the person waiting, on stderr (answers go to stdout)."""
-    sys.stderr.write(f"note: {message}\n")
-    sys.stderr.flush()
-
-
-def _wait_for_flock(handle: int, mode: int, timeout: float) -> bool:
-    """Take the flock *mode* on *handle*, waiting at most *timeout* seconds (sleeping between
-    tries: no spinning, and Ctrl-C is seen at once); whether it was taken."""
-    deadline = time.monotonic() + timeout
-    delay = 0.02
-    while True:
-        try:
-            fcntl.flock(handle, mode | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            pass
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return False
-        time.sleep(min(delay, remaining))
-        delay = min(delay * 2, 0.25)
-
-
-@contextmanager
-def _load_lock(folder: Path, timeout: float, *, waiting: str) -> Iterator[None]:
-    """Hold the load lock of *folder* (the file ``.NAME.lock`` beside it): one process loads
-    a store at a time. Another process's load is waited for, at most *timeout* seconds, with
-    a note on stderr.
-
-    :raises StoreError: still being loaded after *timeout* seconds; the folder beside the
-        store cannot be written."""
-    real = folder.resolve()
-    lock_path = real.parent / f".{real.name}.lock"
-    try:
-        handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise StoreError(
-            f"{folder}: cannot write beside the store ({lock_path}: {exc.strerror or exc}); "
-            "imhgraph builds a store's content in a folder beside it"
-        ) from None
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            _say(f"{folder} is being loaded by another process; {waiting} (at most {timeout:g} s)")
-            if not _wait_for_flock(handle, fcntl.LOCK_EX, timeout):
-                raise StoreError(
-                    f"{folder} is being loaded by another process, which did not finish within {timeout:g} s",
-                    hint="Run the command again once the load has finished, or allow more time "
-                    "with --timeout SECONDS.",
-                ) from None
-        _sweep(real)
-        yield
-    finally:
-        os.close(handle)  # releases the lock
-
-
-def _sweep(folder: Path) -> None:
-    """Remove what earlier loads left beside *folder* (the load lock is held): unfinished
-    builds, and previous contents that nobody reads any more."""
-    import shutil
-
-    for left in folder.parent.glob(f".{folder.name}.loading-*"):
-        shutil.rmtree(left, ignore_errors=True)
-    for left in folder.parent.glob(f".{folder.name}.old-*"):
-        _remove_unread(left, 0)
-
-
-def _remove_unread(folder: Path, timeout: float) -> bool:
-    """Remove the store folder *folder* once no process reads it (waiting at most *timeout*
-    seconds for those that do); whether it was removed. The readers lock is held while the
-    folder is removed, and a reader that gets it afterwards sees its folder gone and opens
-    the store again."""
-    import shutil
-
-    try:
-        handle = os.open(folder / READERS_LOCK, os.O_RDONLY)
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
-        return True
-    try:
-        if not _wait_for_flock(handle, fcntl.LOCK_EX, timeout):
-            return False
-        shutil.rmtree(folder, ignore_errors=True)
-        return True
-    finally:
-        os.close(handle)
-
-
 # --- the marker --------------------------------------------------------------------------
 
 
@@ -498,7 +381,7 @@ def _load_beside(folder: Path, fill: Callable[[ox.Store], None], timeout: float)
 
     shown, folder = folder, folder.resolve()  # a link to the store: the folder it leads to is replaced
     if (folder / "CURRENT").is_file():
-        _check_not_served(shown)
+        check_not_served(shown)
     fresh = folder.parent / f".{folder.name}.loading-{os.getpid()}"
     shutil.rmtree(fresh, ignore_errors=True)
     try:
@@ -522,37 +405,16 @@ def _load_beside(folder: Path, fill: Callable[[ox.Store], None], timeout: float)
     if not (folder / "CURRENT").is_file():
         os.rename(fresh, folder)  # no store yet (a missing or empty folder is replaced)
         return
-    if _exchange(fresh, folder):
+    if exchange(fresh, folder):
         os.rename(fresh, old)
     else:  # no atomic exchange here: a moment without the folder, which readers wait out
         os.rename(folder, old)
         os.rename(fresh, folder)
-    if not _remove_unread(old, 0):
-        _say(f"the previous content of {shown} is still being read; removing it once that is done "
+    if not remove_unread(old, 0):
+        say(f"the previous content of {shown} is still being read; removing it once that is done "
              f"(at most {timeout:g} s)")
-        if not _remove_unread(old, timeout):
-            _say(f"left the previous content in {old}; the next load of {shown} removes it")
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap the folders *a* and *b* in one step (Linux ``renameat2(RENAME_EXCHANGE)``);
-    False where the system or the file system cannot."""
-    import ctypes
-    import errno
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
-        return False
-    raise OSError(code, os.strerror(code), str(b))
+        if not remove_unread(old, timeout):
+            say(f"left the previous content in {old}; the next load of {shown} removes it")
 
 
 def _parse(files: Sequence[Path]) -> ox.Store:
