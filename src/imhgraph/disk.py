@@ -14,7 +14,8 @@ Layout inside the store (queries use the DEFAULT graph only, exactly as in memor
   another form (``"02"^^xsd:integer`` is stored as ``"2"``), read back by exports, validation
   and ``query`` so that every term comes out as it went in.
 
-The named graphs are hidden from every query this backend runs (``named_graphs=[]``), from
+The named graphs are hidden from every query this backend runs (the dataset is the default
+graph only, whatever a query's FROM says), from
 :meth:`graph` and from :meth:`triple_count`, so nothing of them leaks into answers or exports.
 A store built with another vocabulary is refreshed on open. Every change (a load, the first
 fill, a refresh) is built in a folder beside the store and swapped in when complete, one
@@ -23,10 +24,7 @@ when there is none yet, wait for the load (at most ``--timeout``). A store that 
 open for writing is read but not replaced; one left half-loaded by an older imhgraph (which
 loaded in place) is refused with a :class:`StoreError`.
 
-Why one module: the layout (marker, vocabulary and records graphs), the locks, the load built
-beside the store and swapped in, and the reading of it are one protocol over one folder: each
-part relies on what the others promise (a reader trusts the marker the loader writes last, under
-the lock the swap takes), and split apart they would have to share every private detail.
+The locks and the swap of folders are :mod:`imhgraph.storelock`'s.
 """
 
 from __future__ import annotations
