@@ -103,3 +103,93 @@ def test_data_loaded_by_virtuosos_own_loader_reads_back(virtuoso: VirtuosoServer
     for args in (["export", "--format", "ntriples"], ["validate", "--format", "json"], ["coverage", "--format", "json"]):
         remote = invoke("--endpoint", virtuoso.url, "--endpoint-graph", graph, *args)
         assert remote == invoke("--data", FIXTURE, *args)
+
+
+def _bench_graph_with_courses(programs: int, folder: Path) -> Path:
+    """bench/generate.py data for *programs* programs, N-Triples, reshaped like real curricula:
+    two programs in three state their topics through two courses each (all of them, or every
+    second one), and the topics whose IRI hashes to 0 mod 4 are covered by nobody (so that
+    ``uncovered-topics`` has rows)."""
+    import subprocess
+    import sys
+    import zlib
+
+    from rdflib import RDF, RDFS, Graph, Literal, URIRef
+
+    turtle = folder / f"bench-{programs}.ttl"
+    bench = Path(__file__).resolve().parents[1] / "bench" / "generate.py"
+    subprocess.run([sys.executable, str(bench), "--programs", str(programs), "--output", str(turtle)], check=True, timeout=120)
+    imh = "https://w3id.org/imhgraph/ontology#"
+    covers, has_course, course_class = URIRef(imh + "covers"), URIRef(imh + "hasCourse"), URIRef(imh + "Course")
+    graph = Graph()
+    graph.parse(turtle)
+    for i, program in enumerate(sorted(set(graph.subjects(covers, None)))):
+        if i % 3 == 2:
+            continue
+        topics = sorted(graph.objects(program, covers))
+        moved = topics if i % 3 == 0 else topics[::2]
+        for j in range(2):
+            course = URIRef(f"https://w3id.org/imhgraph/course/bench-{programs}-{i}-{j}")
+            graph.add((program, has_course, course))
+            graph.add((course, RDF.type, course_class))
+            graph.add((course, RDFS.label, Literal(f"Course {i}-{j}")))
+            for topic in moved[j::2]:
+                graph.remove((program, covers, topic))
+                graph.add((course, covers, topic))
+    for topic in sorted(set(graph.objects(None, covers))):
+        if zlib.crc32(str(topic).encode()) % 4 == 0:
+            graph.remove((None, covers, topic))
+    out = folder / f"bench-{programs}-courses.nt"
+    graph.serialize(out, format="nt", encoding="utf-8")
+    return out
+
+
+#: the named queries written around Virtuoso's plan-dependent answers (README, "SPARQL engines
+#: tested"). Other queries that join a * type path with an OPTIONAL (list-programs,
+#: list-credentials …) may still answer wrongly on a server like this one, now and then: its plans
+#: follow sampled statistics, and one run in several lost every row of the old list-topics.
+REWRITTEN_FOR_VIRTUOSO = ("uncovered-topics", "programs-covering-topic", "programs-covering-all-topics", "list-professions", "list-topics")
+
+
+@pytest.mark.slow
+def test_named_queries_on_a_virtuoso_holding_more_data(tmp_path: Path) -> None:
+    """Virtuoso's plans follow the statistics of everything it holds, and some of its answers
+    follow its plans: beside synthetic graphs of 10k and 100k triples, earlier forms of
+    ``uncovered-topics`` and ``list-professions`` answered nothing on the bundled data although
+    they were right on a server holding the bundled data alone. On such a server (its own, not
+    the session's one) the queries written around that answer on the bundled data and on the 10k
+    graph as the same files do locally (``programs-covering-topic`` for a few topics)."""
+    from rdflib import Graph, URIRef
+
+    from imhgraph import resources
+    from imhgraph.endpoint import endpoint_backend
+    from imhgraph.sparql.named_queries import catalogue
+    from imhgraph.sparql.running import run
+
+    bundled = tmp_path / "bundled.nt"
+    local = Graph()
+    for path in resources.bundled_data_files():
+        local.parse(path)
+    local.remove((None, URIRef("https://w3id.org/imhgraph/ontology#duration"), None))  # see above
+    local.serialize(bundled, format="nt", encoding="utf-8")
+    graphs = {"bundled": bundled, "b10k": _bench_graph_with_courses(80, tmp_path), "b100k": _bench_graph_with_courses(2000, tmp_path)}
+    with VirtuosoServer(tmp_path / "virtuoso") as server:
+        for name, file in graphs.items():
+            code, _out, err = invoke("--data", file, "push", "--endpoint", server.url, "--graph", f"https://example.org/graph/{name}")
+            assert code == 0, err
+        topics = ("treatment-approaches", "core-content", "attachment-theory")
+        topic_runs: dict[str, list[dict[str, str | list[str]]]] = {
+            "programs-covering-topic": [{"topic": t} for t in topics],
+            "programs-covering-all-topics": [{"topics": list(topics[::2])}, {"topics": ["infant-child-development", "infant-parent-assessment"]}],
+        }
+        checked = 0
+        for name in ("bundled", "b10k"):
+            memory = memory_backend([graphs[name]])
+            remote = endpoint_backend(server.url, endpoint_graph=f"https://example.org/graph/{name}", timeout=120)
+            for query in (catalogue()[q] for q in REWRITTEN_FOR_VIRTUOSO):
+                for params in topic_runs.get(query.name, [{}]):
+                    want = [tuple(map(str, row)) for row in run(memory, query, params).select.rows]
+                    got = [tuple(map(str, row)) for row in run(remote, query, params).select.rows]
+                    assert got == want, f"{query.name} {params} on {name}: {len(got)} rows, not {len(want)}"
+                    checked += bool(want)
+        assert checked >= 14  # most answers are not empty (an empty answer matching proves little)
