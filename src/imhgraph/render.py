@@ -433,33 +433,35 @@ def json_text(value: Any, level: int = 0, memo: dict[tuple[Any, ...], str] | Non
     if isinstance(value, dict):
         if not value:
             return "{}"
-        # Only objects of strings are memoised: 1, 1.0 and True are equal keys but not equal text.
-        flat = all(isinstance(v, str) for v in value.values())
-        if flat and memo is not None:
+        key = None
+        if memo is not None:
+            # Looked up before anything else: only objects whose values are all strings are
+            # kept, and a value equal to a string is a string (1, 1.0 and True, equal to one
+            # another but not written alike, never match an entry).
             key = (level, *value.items())
-            found = memo.get(key)  # type: ignore[union-attr]
+            try:
+                found = memo.get(key)
+            except TypeError:  # a list or an object among the values: not kept
+                key = found = None
             if found is not None:
                 return found
         pad = "  " * (level + 1)
+        flat = all(type(v) is str for v in value.values())
         if flat:  # every member a string: the C encoder writes each one, no recursion
-            members = (f"{pad}{_key(k)}: {_dumps(v)}" for k, v in value.items())
+            members = [f"{pad}{_key(k)}: {_dumps(v)}" for k, v in value.items()]
         else:
-            members = (f"{pad}{_key(k)}: {json_text(v, level + 1, memo)}" for k, v in value.items())
-        text = (
-            "{\n"
-            + ",\n".join(members)
-            + "\n" + "  " * level + "}"
-        )
+            members = [f"{pad}{_key(k)}: {json_text(v, level + 1, memo)}" for k, v in value.items()]
+        text = "{\n" + ",\n".join(members) + "\n" + "  " * level + "}"
         # Bounded: objects that never repeat (half a million validation results) would
         # otherwise all be kept.
-        if flat and memo is not None and len(memo) < _MEMO_LIMIT:
-            memo[key] = text
+        if flat and key is not None and len(memo) < _MEMO_LIMIT:  # type: ignore[arg-type]
+            memo[key] = text  # type: ignore[index]
         return text
     if isinstance(value, (list, tuple)):
         if not value:
             return "[]"
         pad = "  " * (level + 1)
-        return "[\n" + ",\n".join(pad + json_text(v, level + 1, memo) for v in value) + "\n" + "  " * level + "]"
+        return "[\n" + ",\n".join([pad + json_text(v, level + 1, memo) for v in value]) + "\n" + "  " * level + "]"
     return _dumps(value)
 
 
