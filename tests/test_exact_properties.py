@@ -283,7 +283,62 @@ def test_fast_path_and_pyshacl_give_the_same_report(tmp_path_factory, monkeypatc
         slow = validate(memory_backend([data]), shapes)
     finally:
         monkeypatch.delenv("IMHGRAPH_VALIDATOR")
-    assert _report(fast.results_graph) == _report(slow.results_graph), shapes_text
+    bounds = _range_bounds(shapes_text)
+    assert _comparable_only(fast.results_graph, bounds) == _comparable_only(slow.results_graph, bounds), shapes_text
+
+
+_RANGE = ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive")
+
+
+def _range_bounds(shapes_text: str) -> dict[tuple[str, str], object]:
+    """(path or "None", parameter) → the bound of every range constraint of the generated shapes
+    (each property shape has its own path, and each parameter at most once)."""
+    from rdflib.namespace import SH as _SH
+
+    shapes = Graph().parse(data=shapes_text, format="turtle")
+    found = {}
+    for name in _RANGE:
+        for shape, bound in shapes.subject_objects(_SH[name]):
+            found[(str(shapes.value(shape, _SH.path)), name)] = bound
+    return found
+
+
+def _comparable_only(graph: Graph, bounds: dict) -> list:
+    """:func:`_report` without the known disagreement on values that cannot be compared with a
+    range constraint's bound (an integer against a date, a duration against a number): SHACL
+    says such a value violates the constraint, as the fast path reports; pySHACL lets it pass."""
+    out = []
+    for r in graph.objects(None, SH.result):
+        component = str(graph.value(r, SH.sourceConstraintComponent))
+        name = next((n for n in _RANGE if n[0].upper() + n[1:] + "ConstraintComponent" in component), None)
+        if name is not None:
+            bound = bounds.get((str(graph.value(r, SH.resultPath)), name))
+            if bound is not None and not _same_family(graph.value(r, SH.value), bound):
+                continue
+        out.append(
+            tuple(str(graph.value(r, p)) for p in (SH.focusNode, SH.resultPath, SH.sourceConstraintComponent, SH.value, SH.resultSeverity))
+            + (repr(graph.value(r, SH.value)),)
+        )
+    return sorted(out)
+
+
+def _same_family(value: object, bound: object) -> bool:
+    """Whether *value* and *bound* are well-formed literals of one comparable kind (numbers, or
+    one date/time datatype)."""
+    from rdflib import Literal
+
+    from imhgraph.lexical import well_formed
+
+    def family(term: object) -> str | None:
+        if not isinstance(term, Literal) or term.datatype is None:
+            return None
+        datatype = str(term.datatype)
+        if not well_formed(str(term), datatype):
+            return None
+        return "number" if datatype in _NUMERIC else datatype
+
+    kind = family(value)
+    return kind is not None and kind == family(bound)
 
 
 def test_the_generators_cover_what_they_claim():
