@@ -145,9 +145,10 @@ def written_rows(
     if not overlay:
         return rows
     index = overlay.by_object()
-    columns = [i for i, _ in enumerate(variables) if any(isinstance(r[i], Literal) for r in rows)]
+    texts = {literal.value for literal in index}  # a cheap first test, on the text alone
+    columns = [i for i, _ in enumerate(variables) if any(type(r[i]) is Literal for r in rows)]
     if not columns or not any(
-        isinstance(r[i], Literal) and from_rdflib(r[i]) in index for r in rows for i in columns
+        type(r[i]) is Literal and str(r[i]) in texts and from_rdflib(r[i]) in index for r in rows for i in columns
     ):
         return rows
     sources = query_sources(query)
@@ -155,7 +156,8 @@ def written_rows(
         return rows
     origins = {i: sources.of(variables[i]) for i in columns}
     position = {v: i for i, v in enumerate(variables)}
-    memo: dict[tuple[object, object, object], list[tuple[object, object]]] = {}
+    chosen: dict[tuple[object, ...], list[object] | None] = {}
+    converted: dict[ox.Literal, object] = {}  # rdflib reads some lexical forms slowly
 
     def resolve(spec: Spec, row: tuple[object, ...]) -> object:
         if spec is None:
@@ -172,42 +174,50 @@ def written_rows(
     def options(row: tuple[object, ...], i: int) -> list[object]:
         cell = row[i]
         patterns = origins.get(i)
-        if not isinstance(cell, Literal) or not patterns:
+        if not patterns:
             return [cell]
         stored = from_rdflib(cell)
         if stored not in index:
             return [cell]
+        where = tuple((resolve(s_spec, row), resolve(p_spec, row)) for s_spec, p_spec in patterns)
+        decided = chosen.get((where, stored))
+        if decided is None:
+            decided = chosen[(where, stored)] = choose(where, stored)
+        return decided or [cell]
+
+    def choose(where: tuple[tuple[object, object], ...], stored: ox.Literal) -> list[object] | None:
+        """The written forms of *stored* coming from the triples *where* allows (None: keep it)."""
         keys: set[tuple[object, object]] = set()
-        for s_spec, p_spec in patterns:
-            s, p = resolve(s_spec, row), resolve(p_spec, row)
+        for s, p in where:
             if s is not None and p is not None:
                 # the row matched this triple (or, in MINUS or NOT EXISTS, a triple that is not
                 # there: it has no records, and only adds the stored form as a choice)
                 keys.add((s, p))
                 continue
-            if (s, p, stored) not in memo:
-                try:
-                    memo[(s, p, stored)] = backend.stored_keys(s, p, stored)  # type: ignore[attr-defined]
-                except (TypeError, ValueError):  # a literal as subject: no triple
-                    memo[(s, p, stored)] = []
-            keys.update(memo[(s, p, stored)])
+            try:
+                keys.update(backend.stored_keys(s, p, stored))  # type: ignore[attr-defined]
+            except (TypeError, ValueError):  # a literal as subject: no triple
+                pass
         forms: list[ox.Literal] = []
         for s, p in sorted(keys, key=str):
             for form in overlay.objects(s, p, stored):
                 if form not in forms:
                     forms.append(form)
         if len(forms) == 1 or (len(keys) == 1 and forms):
-            return [to_rdflib(f) for f in forms]
-        return [cell]
+            return [converted[f] if f in converted else converted.setdefault(f, to_rdflib(f)) for f in forms]
+        return None
 
     out: list[tuple[object, ...]] = []
     for row in rows:
-        choices = {i: options(row, i) for i in columns}
-        if all(len(c) == 1 for c in choices.values()):
-            cells = list(row)
-            for i, c in choices.items():
-                cells[i] = c[0]
-            out.append(tuple(cells))
+        choices: dict[int, list[object]] = {}
+        for i in columns:
+            cell = row[i]
+            if type(cell) is Literal and str(cell) in texts:  # the few that may have records
+                choice = options(row, i)
+                if len(choice) != 1 or choice[0] is not cell:
+                    choices[i] = choice
+        if not choices:
+            out.append(row)
             continue
         order = list(choices)
         for combination in itertools.product(*(choices[i] for i in order)):
@@ -216,5 +226,3 @@ def written_rows(
                 cells[i] = value
             out.append(tuple(cells))
     return out
-
-
