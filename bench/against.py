@@ -20,7 +20,6 @@ import argparse
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -123,7 +122,6 @@ def main(argv: list[str] | None = None) -> int:
             print(lines[-1], file=sys.stderr, flush=True)
     print("\n".join(lines))
     if args.write:
-        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
         text = [
             "# This checkout against an earlier one",
             "",
@@ -133,8 +131,6 @@ def main(argv: list[str] | None = None) -> int:
             f"Differences under {NOISE:.0%} are noise on this shared machine.",
             "",
             *run.machine(),
-            f"- load average at the end: {load}",
-            f"- {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
             "",
             *lines,
             "",

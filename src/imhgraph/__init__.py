@@ -9,11 +9,21 @@ over it. Heavy modules (pyshacl, networkx) are imported only where needed, so
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:  # the one place the version is written is pyproject.toml; installed, it is package metadata
-    __version__ = version("imhgraph")
-except PackageNotFoundError:  # pragma: no cover - running from a bare checkout, not installed
-    __version__ = "development"
+from typing import Any
 
 __all__ = ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    # The version is read from package metadata (pyproject.toml is the one place it is
+    # written) only when asked for: importlib.metadata costs ~50 ms of every start-up.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("imhgraph")
+        except PackageNotFoundError:  # pragma: no cover - a bare checkout, not installed
+            value = "development"
+        globals()["__version__"] = value
+        return value
+    raise AttributeError(f"module 'imhgraph' has no attribute {name!r}")
