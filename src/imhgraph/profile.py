@@ -12,7 +12,7 @@ programs whose coverage of it is unknown.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -360,17 +360,22 @@ def _organization(backend: Backend, iri: str, facts: _Facts) -> Profile:
     sections = []
     offered = facts.pointing(IMH.offeredBy)
     if offered:
-        sections.append(Table(["program", "name"], [[short_id(p), _name(backend, p)] for p in offered], title="Programs offered"))
+        sections.append(_named_table(backend, "program", offered, "Programs offered"))
     awarded = facts.pointing(IMH.awardedBy)
     if awarded:
-        sections.append(Table(["credential", "name"], [[short_id(c), _name(backend, c)] for c in awarded], title="Credentials awarded"))
+        sections.append(_named_table(backend, "credential", awarded, "Credentials awarded"))
     parts = facts.pointing(SCHEMA.parentOrganization)
     if parts:
-        sections.append(Table(["organization", "name"], [[short_id(o), _name(backend, o)] for o in parts], title="Parts"))
+        sections.append(_named_table(backend, "organization", parts, "Parts"))
     table = _sources(backend, [str(v) for v in facts.values(DCTERMS.source)])
     if table is not None:
         sections.append(table)
     return Profile(short_id(iri), "org", _name(backend, iri), tuple(rows), tuple(sections))
+
+
+def _named_table(backend: Backend, kind: str, iris: Sequence[str], title: str) -> Table:
+    """A section listing *iris* (of *kind*) by ID and name."""
+    return Table([kind, "name"], [[short_id(i), _name(backend, i)] for i in iris], title=title)
 
 
 def _topic(backend: Backend, iri: str, facts: _Facts) -> Profile:
@@ -406,7 +411,7 @@ def _topic(backend: Backend, iri: str, facts: _Facts) -> Profile:
         sections.append(Table(["program", "name", "cell"], prog_rows, title="Programs known to cover it, or not"))
     required_by = facts.pointing(IMH.requiresTopic)
     if required_by:
-        sections.append(Table(["credential", "name"], [[short_id(c), _name(backend, c)] for c in required_by], title="Required by"))
+        sections.append(_named_table(backend, "credential", required_by, "Required by"))
     table = _sources(backend, [str(v) for v in facts.values(DCTERMS.source)])
     if table is not None:
         sections.append(table)

@@ -238,8 +238,7 @@ def _rows_of_findings(findings: Iterable, label_for: Callable[[object], str], sh
         shape = finding.shape
         message = messages.get(shape)
         if message is None:
-            shape_messages = sorted(str(m) for m in shapes.objects(shape, SH.message))
-            message = messages[shape] = (shape_messages or ["does not meet the shape " + show_term(shape)])[0]
+            message = messages[shape] = _message(shapes, shape)
         path = paths.get(finding.path)
         if path is None:
             path = paths[finding.path] = _show_path(shapes, finding.path)
@@ -268,9 +267,7 @@ def _results(results: Graph, label_for: Callable[[object], str], shapes: Graph) 
         value = results.value(node, SH.value)
         shape = results.value(node, SH.sourceShape)
         severity = SEVERITIES.get(results.value(node, SH.resultSeverity), "violation")
-        messages = sorted(str(m) for m in results.objects(node, SH.resultMessage))
-        shape_messages = sorted(str(m) for m in shapes.objects(shape, SH.message)) if shape else []
-        message = (shape_messages or messages or ["does not meet the shape " + show_term(shape)])[0]
+        message = _message(shapes, shape, results.objects(node, SH.resultMessage))
         rows.add(
             ValidationResult(
                 severity=severity,
@@ -283,6 +280,12 @@ def _results(results: Graph, label_for: Callable[[object], str], shapes: Graph) 
             )
         )
     return _sorted_rows(rows)
+
+
+def _message(shapes: Graph, shape: object, reported: Iterable[object] = ()) -> str:
+    """What a result says: the shape's own ``sh:message``, else the engine's, else a plain default."""
+    own = sorted(str(m) for m in shapes.objects(shape, SH.message)) if shape is not None else []
+    return (own or sorted(str(m) for m in reported) or ["does not meet the shape " + show_term(shape)])[0]
 
 
 def _sorted_rows(rows: Iterable[ValidationResult]) -> tuple[ValidationResult, ...]:
